@@ -1,0 +1,189 @@
+// Package store defines userpool's persistence contract: one Store interface,
+// plain record types and sentinel errors. Backends (sqlite, later postgres)
+// implement it with their own native SQL; the storetest package states the
+// contract as executable tests that every backend must pass.
+//
+// The store knows nothing about Cognito rules. Normalisation (case folding of
+// usernames, which attributes count as aliases) is decided by the caller and
+// handed to the store as ready-made lookup keys.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned (possibly wrapped) when a record does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrConflict is returned (possibly wrapped) when a write would violate a
+// uniqueness rule: a duplicate ID, or a user lookup key already taken.
+var ErrConflict = errors.New("store: conflict")
+
+// KeyConflictError reports which user lookup key was already taken by another
+// user. It matches ErrConflict with errors.Is.
+type KeyConflictError struct {
+	Kind  string // the UserKey.Kind that collided, e.g. "username" or "email"
+	Value string
+}
+
+func (e *KeyConflictError) Error() string {
+	return "store: conflict: user key " + e.Kind + " already in use"
+}
+
+// Is makes errors.Is(err, ErrConflict) true for key conflicts.
+func (e *KeyConflictError) Is(target error) bool { return target == ErrConflict }
+
+// Pool is a user pool. Config is the pool's settings document, serialised and
+// owned by the domain layer; the store keeps it verbatim.
+type Pool struct {
+	ID        string
+	Name      string
+	Config    []byte
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Client is an app client of a pool. Secret is empty for clients without a
+// secret. Config is the client's settings document, owned by the domain layer.
+type Client struct {
+	ID        string
+	PoolID    string
+	Name      string
+	Secret    string
+	Config    []byte
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Attribute is one user attribute, as Cognito stores it: a name and a string value.
+type Attribute struct {
+	Name  string
+	Value string
+}
+
+// UserKey is one way to find a user inside a pool: Kind is e.g. "username",
+// "sub", "email", "phone_number", "preferred_username"; Value is already
+// normalised by the caller (for example lower-cased in case-insensitive pools).
+// Within one pool a (Kind, Value) pair belongs to at most one user.
+type UserKey struct {
+	Kind  string
+	Value string
+}
+
+// User is a user of a pool. Username is the canonical, stored username (as the
+// user or the pool generated it); Keys are the lookup keys that resolve to it.
+type User struct {
+	PoolID       string
+	Username     string
+	Sub          string
+	Status       string
+	Enabled      bool
+	PasswordHash string
+	Attributes   []Attribute
+	Keys         []UserKey
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// RefreshToken is an issued refresh token. Only a hash of the opaque token is
+// stored. ID is the token family's origin_jti, carried by every access and id
+// token minted from it, so revoking it revokes those tokens as well.
+type RefreshToken struct {
+	ID        string
+	Hash      []byte
+	PoolID    string
+	ClientID  string
+	Username  string
+	AuthTime  time.Time
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	Revoked   bool
+}
+
+// SigningKey is a pool's token-signing key. PrivateKey is a PKCS#8 DER blob.
+type SigningKey struct {
+	PoolID     string
+	KeyID      string
+	PrivateKey []byte
+	CreatedAt  time.Time
+}
+
+// Store is the persistence contract. Every method is safe for concurrent use.
+// Methods that return a record return a fresh copy the caller may modify.
+// Times are stored with millisecond precision and returned in UTC.
+type Store interface {
+	// Tx runs fn inside one transaction. fn must use only the Store it is
+	// given; every write it makes commits together, or none does when fn
+	// returns an error (which Tx returns unchanged). Calling Tx on the Store
+	// handed to fn runs the nested fn inside the same transaction.
+	Tx(ctx context.Context, fn func(Store) error) error
+
+	// CreatePool inserts p; ErrConflict if the ID exists.
+	CreatePool(ctx context.Context, p *Pool) error
+	// GetPool returns the pool or ErrNotFound.
+	GetPool(ctx context.Context, id string) (*Pool, error)
+	// UpdatePool replaces Name, Config and UpdatedAt; ErrNotFound if absent.
+	UpdatePool(ctx context.Context, p *Pool) error
+	// DeletePool removes the pool and everything in it (clients, users,
+	// tokens, keys); ErrNotFound if absent.
+	DeletePool(ctx context.Context, id string) error
+	// ListPools returns up to limit pools with ID > afterID, ordered by ID.
+	ListPools(ctx context.Context, afterID string, limit int) ([]*Pool, error)
+
+	// CreateClient inserts c; ErrConflict if the ID exists, ErrNotFound if
+	// its pool does not.
+	CreateClient(ctx context.Context, c *Client) error
+	// GetClient returns the client by its (globally unique) ID or ErrNotFound.
+	GetClient(ctx context.Context, id string) (*Client, error)
+	// UpdateClient replaces Name, Config and UpdatedAt; ErrNotFound if absent.
+	UpdateClient(ctx context.Context, c *Client) error
+	// DeleteClient removes the client; ErrNotFound if absent.
+	DeleteClient(ctx context.Context, id string) error
+	// ListClients returns up to limit clients of poolID with ID > afterID, ordered by ID.
+	ListClients(ctx context.Context, poolID, afterID string, limit int) ([]*Client, error)
+
+	// CreateUser inserts u with its Keys. A (Kind, Value) key already held by
+	// another user of the pool gives a *KeyConflictError; ErrNotFound if the
+	// pool does not exist.
+	CreateUser(ctx context.Context, u *User) error
+	// GetUserByKey returns the user holding key (kind, value) in the pool, or ErrNotFound.
+	GetUserByKey(ctx context.Context, poolID, kind, value string) (*User, error)
+	// UpdateUser replaces every field of the user identified by (PoolID,
+	// Username), including its full set of Keys; *KeyConflictError as in
+	// CreateUser; ErrNotFound if absent.
+	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser removes the user, its keys and its refresh tokens; ErrNotFound if absent.
+	DeleteUser(ctx context.Context, poolID, username string) error
+	// ListUsers returns up to limit users of the pool with Username > afterUsername,
+	// ordered by Username (byte order).
+	ListUsers(ctx context.Context, poolID, afterUsername string, limit int) ([]*User, error)
+	// CountUsers returns how many users the pool has.
+	CountUsers(ctx context.Context, poolID string) (int64, error)
+
+	// PutRefreshToken inserts t; ErrConflict if its ID or Hash exists.
+	PutRefreshToken(ctx context.Context, t *RefreshToken) error
+	// GetRefreshToken returns the token family by ID (origin_jti) or ErrNotFound.
+	GetRefreshToken(ctx context.Context, id string) (*RefreshToken, error)
+	// GetRefreshTokenByHash returns the token whose Hash equals hash, or ErrNotFound.
+	GetRefreshTokenByHash(ctx context.Context, hash []byte) (*RefreshToken, error)
+	// RevokeRefreshToken marks the token revoked; ErrNotFound if absent.
+	RevokeRefreshToken(ctx context.Context, id string) error
+	// RevokeUserRefreshTokens marks every token of the user revoked and
+	// returns how many were not revoked before.
+	RevokeUserRefreshTokens(ctx context.Context, poolID, username string) (int64, error)
+
+	// CreateSigningKey inserts the pool's signing key; ErrConflict if the pool
+	// already has one (so concurrent creators agree on the first one written).
+	CreateSigningKey(ctx context.Context, k *SigningKey) error
+	// GetSigningKey returns the pool's signing key or ErrNotFound.
+	GetSigningKey(ctx context.Context, poolID string) (*SigningKey, error)
+
+	// GetOrCreateSetting returns the server-wide setting name, storing value
+	// first if it is absent. Concurrent callers all get the first value stored.
+	GetOrCreateSetting(ctx context.Context, name string, value []byte) ([]byte, error)
+
+	// Close releases the store's resources.
+	Close() error
+}
