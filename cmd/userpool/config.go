@@ -1,0 +1,125 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/userpool/userpool/internal/passhash"
+	"github.com/userpool/userpool/internal/server"
+)
+
+// config is everything `userpool serve` can be told; the only place
+// configuration is parsed. Every flag can also come from USERPOOL_<NAME>
+// (upper case, dashes as underscores); a flag on the command line wins.
+type config struct {
+	Addr            string
+	DB              string
+	Region          string
+	Dev             bool
+	IssuerBase      string
+	MaxBody         int64
+	LogLevel        string
+	LogFormat       string
+	Argon2          passhash.Params
+	HashConcurrency int
+	ShutdownTimeout time.Duration
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	c := &config{Argon2: passhash.OWASP}
+	fs := newFlagSet("userpool serve", stderr)
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:9229", "listen address (host:port)")
+	fs.StringVar(&c.DB, "db", "sqlite:userpool.db", "database: sqlite:<file>")
+	fs.StringVar(&c.Region, "region", "us-east-1", "region used in pool IDs, ARNs and issuer URLs")
+	fs.BoolVar(&c.Dev, "dev", false, "enable the development API under /_userpool/")
+	fs.StringVar(&c.IssuerBase, "issuer-base", "", "token issuer base URL (default http://<addr>); iss = <base>/<poolId>")
+	fs.Int64Var(&c.MaxBody, "max-body", server.DefaultMaxBody, "request body limit in bytes")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+	mem := fs.Uint("argon2-memory", uint(passhash.OWASP.Memory), "argon2id memory in KiB (OWASP: 19456)")
+	iter := fs.Uint("argon2-iterations", uint(passhash.OWASP.Iterations), "argon2id iterations (OWASP: 2)")
+	par := fs.Uint("argon2-parallelism", uint(passhash.OWASP.Parallelism), "argon2id lanes (OWASP: 1)")
+	fs.IntVar(&c.HashConcurrency, "hash-concurrency", 0, "password hashes run at once (default GOMAXPROCS); bounds memory")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	if err := parseWithEnv(fs, args, getenv); err != nil {
+		return nil, err
+	}
+	if *mem > 1<<22 || *iter > 1<<16 || *par > 255 {
+		return nil, errors.New("argon2 parameters out of range")
+	}
+	c.Argon2 = passhash.Params{Memory: uint32(*mem), Iterations: uint32(*iter), Parallelism: uint8(*par)}
+	return c, c.validate()
+}
+
+// parseWithEnv applies USERPOOL_<NAME> environment values first, then the
+// command line, so flags win.
+func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) error {
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "USERPOOL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(name); v != "" && envErr == nil {
+			if err := f.Value.Set(v); err != nil {
+				envErr = fmt.Errorf("invalid value %q for %s: %v", v, name, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// validate reports every problem at once.
+func (c *config) validate() error {
+	var errs []error
+	check := func(bad bool, format string, args ...any) {
+		if bad {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
+	}
+	check(c.Addr == "" || !strings.Contains(c.Addr, ":"), "--addr %q: want host:port", c.Addr)
+	check(!strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://"),
+		"--db %q: want sqlite:<file>", c.DB)
+	check(strings.HasPrefix(c.DB, "sqlite:") && sqlitePath(c.DB) == "", "--db %q: missing file name", c.DB)
+	check(c.Region == "" || strings.ContainsAny(c.Region, "_ /"), "--region %q: want a region name such as us-east-1", c.Region)
+	check(c.MaxBody < 1024, "--max-body %d: must be at least 1024", c.MaxBody)
+	check(!oneOf(c.LogLevel, "debug", "info", "warn", "error"), "--log-level %q: want debug, info, warn or error", c.LogLevel)
+	check(!oneOf(c.LogFormat, "text", "json"), "--log-format %q: want text or json", c.LogFormat)
+	if err := c.Argon2.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func sqlitePath(dsn string) string {
+	p := strings.TrimPrefix(dsn, "sqlite:")
+	if strings.HasPrefix(p, "///") {
+		return p[2:] // sqlite:///abs/path
+	}
+	return strings.TrimPrefix(p, "//")
+}
+
+func oneOf(v string, options ...string) bool {
+	for _, o := range options {
+		if v == o {
+			return true
+		}
+	}
+	return false
+}

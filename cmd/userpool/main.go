@@ -1,0 +1,143 @@
+// Command userpool is a self-hosted server that speaks the Amazon Cognito
+// user pools API (AWS JSON 1.1), so AWS SDKs, the AWS CLI and Amplify work
+// against it unchanged.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/userpool/userpool/internal/passhash"
+	"github.com/userpool/userpool/internal/server"
+	"github.com/userpool/userpool/internal/store"
+	"github.com/userpool/userpool/internal/store/sqlite"
+	"github.com/userpool/userpool/internal/userpool"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `usage: userpool <command> [flags]
+
+commands:
+  serve     run the server (userpool serve -h for flags)
+  version   print the version
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "userpool:", err)
+		os.Exit(1)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(2)
+	}
+}
+
+// run is main without the process: tests call it with their own context,
+// arguments, environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "serve":
+		cfg, err := parseServe(args[1:], getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "userpool %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func newLogger(cfg *config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated already
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func openStore(ctx context.Context, dsn string) (store.Store, error) {
+	if strings.HasPrefix(dsn, "sqlite:") {
+		st, err := sqlite.Open(ctx, sqlitePath(dsn))
+		if err != nil {
+			return nil, fmt.Errorf("--db %s: %w", dsn, err)
+		}
+		return st, nil
+	}
+	return nil, fmt.Errorf("--db %s: the PostgreSQL backend is not available yet", dsn)
+}
+
+// serve wires the server in dependency order and runs it until ctx ends,
+// then lets in-flight requests finish.
+func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
+	log := newLogger(cfg, stderr)
+	st, err := openStore(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr %s: %w", cfg.Addr, err)
+	}
+	base := cfg.IssuerBase
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	hasher, err := passhash.New(cfg.Argon2, cfg.HashConcurrency)
+	if err != nil {
+		return err
+	}
+	svc, err := userpool.New(ctx, st, hasher, userpool.SystemClock{}, log,
+		userpool.Config{Region: cfg.Region, IssuerBase: base})
+	if err != nil {
+		return err
+	}
+	handler := server.New(server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, Dev: cfg.Dev})
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "userpool listening on http://%s (db %s, dev %v)\n", ln.Addr(), cfg.DB, cfg.Dev)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startServe runs `userpool serve` in-process on a free port and returns its
+// base URL; the server stops when the test ends.
+func startServe(t *testing.T, extra ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "u.db"),
+		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error"}, extra...)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, func(string) string { return "" }, pw, io.Discard) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	})
+	return waitListening(t, pr)
+}
+
+var listening = regexp.MustCompile(`listening on (http://\S+)`)
+
+// waitListening reads the server's stdout until it announces its address.
+func waitListening(t *testing.T, r io.Reader) string {
+	t.Helper()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, r)
+	}()
+	select {
+	case u := <-found:
+		return u
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not announce its address")
+	}
+	return ""
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	var out strings.Builder
+	if err := run(t.Context(), []string{"version"}, os.Getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "userpool ") {
+		t.Fatalf("version printed %q", out.String())
+	}
+	if err := run(t.Context(), []string{"frobnicate"}, os.Getenv, io.Discard, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), `unknown command "frobnicate"`) {
+		t.Fatalf("unknown command: %v", err)
+	}
+}
+
+func TestServeRejectsBadConfig(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, []byte(strings.Repeat("not a database ", 200)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"bad db scheme", []string{"--db", "mysql://x"}, nil, `--db "mysql://x": want sqlite:<file>`},
+		{"db is a directory", []string{"--db", "sqlite:" + dir}, nil, "--db sqlite:" + dir},
+		{"db is not a database", []string{"--db", "sqlite:" + garbage}, nil, "--db sqlite:" + garbage},
+		{"bad addr", []string{"--addr", "nocolon"}, nil, `--addr "nocolon": want host:port`},
+		{"unknown flag", []string{"--nope"}, nil, "flag provided but not defined: -nope"},
+		{"bad env value", nil, map[string]string{"USERPOOL_DEV": "maybe"}, `invalid value "maybe" for USERPOOL_DEV`},
+		{"bad log level from env", nil, map[string]string{"USERPOOL_LOG_LEVEL": "loud"}, `--log-level "loud"`},
+		{"weak argon2", []string{"--argon2-memory", "1"}, nil, "argon2 memory must be at least 8 KiB per lane"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"serve", "--addr", "127.0.0.1:0"}, c.args...)
+			err := run(t.Context(), args, func(k string) string { return c.env[k] }, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v, want an error containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	env := map[string]string{"USERPOOL_REGION": "eu-west-1", "USERPOOL_ADDR": "127.0.0.1:1"}
+	c, err := parseServe([]string{"--region", "ap-south-1"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Region != "ap-south-1" || c.Addr != "127.0.0.1:1" {
+		t.Fatalf("region %q addr %q: flag must win, env must apply", c.Region, c.Addr)
+	}
+}
+
+// awsCLI runs the AWS CLI against url and returns stdout, stderr and the exit code.
+func awsCLI(t *testing.T, url string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command("aws", append([]string{"--endpoint-url", url, "--region", "us-east-1", "--output", "json", "cognito-idp"}, args...)...)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret",
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("aws: %v", err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// needAWSCLI fails in CI (which must install it) and skips elsewhere.
+func needAWSCLI(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("aws"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("the AWS CLI is not installed; .ci/run must install it")
+		}
+		t.Skip("the AWS CLI is not installed")
+	}
+}

@@ -1,0 +1,140 @@
+package server_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/userpool/userpool/internal/passhash"
+	"github.com/userpool/userpool/internal/server"
+	"github.com/userpool/userpool/internal/store/sqlite"
+	"github.com/userpool/userpool/internal/userpool"
+)
+
+// env is one running server on a fresh SQLite file, with a real
+// aws-sdk-go-v2 Cognito client pointed at it.
+type env struct {
+	t     *testing.T
+	URL   string
+	SDK   *cip.Client
+	Clock *testClock
+}
+
+// testClock is a movable clock for expiry tests.
+type testClock struct{ offset time.Duration }
+
+func (c *testClock) Now() time.Time { return time.Now().Add(c.offset) }
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "userpool.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	hasher, err := passhash.New(passhash.Minimum, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{}
+	// The issuer must be the server's own URL: listen first, then build.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	svc, err := userpool.New(ctx, st, hasher, clock, nil, userpool.Config{Region: "us-east-1", IssuerBase: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc}))
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	sdk := cip.New(cip.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials:  aws.AnonymousCredentials{},
+		HTTPClient:   srv.Client(),
+		Retryer:      aws.NopRetryer{},
+	})
+	return &env{t: t, URL: srv.URL, SDK: sdk, Clock: clock}
+}
+
+// pool creates a pool with the given tweaks applied to the request.
+func (e *env) pool(tweak ...func(*cip.CreateUserPoolInput)) *types.UserPoolType {
+	e.t.Helper()
+	in := &cip.CreateUserPoolInput{PoolName: aws.String("test")}
+	for _, f := range tweak {
+		f(in)
+	}
+	out, err := e.SDK.CreateUserPool(e.t.Context(), in)
+	if err != nil {
+		e.t.Fatalf("CreateUserPool: %v", err)
+	}
+	return out.UserPool
+}
+
+// client creates an app client with USER_PASSWORD_AUTH and admin auth on.
+func (e *env) client(poolID string, tweak ...func(*cip.CreateUserPoolClientInput)) *types.UserPoolClientType {
+	e.t.Helper()
+	in := &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("app"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}
+	for _, f := range tweak {
+		f(in)
+	}
+	out, err := e.SDK.CreateUserPoolClient(e.t.Context(), in)
+	if err != nil {
+		e.t.Fatalf("CreateUserPoolClient: %v", err)
+	}
+	return out.UserPoolClient
+}
+
+// confirmedUser creates a CONFIRMED user with a permanent password.
+func (e *env) confirmedUser(poolID, username, password string, attrs ...types.AttributeType) {
+	e.t.Helper()
+	ctx := e.t.Context()
+	if _, err := e.SDK.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID),
+		Username: aws.String(username), UserAttributes: attrs, MessageAction: types.MessageActionTypeSuppress}); err != nil {
+		e.t.Fatalf("AdminCreateUser: %v", err)
+	}
+	if _, err := e.SDK.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: aws.String(poolID),
+		Username: aws.String(username), Password: aws.String(password), Permanent: true}); err != nil {
+		e.t.Fatalf("AdminSetUserPassword: %v", err)
+	}
+}
+
+func attr(name, value string) types.AttributeType {
+	return types.AttributeType{Name: aws.String(name), Value: aws.String(value)}
+}
+
+// raw posts a raw AWS JSON 1.1 request and returns the response.
+func (e *env) raw(target, contentType, body string) *http.Response {
+	e.t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, e.URL+"/", strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if target != "" {
+		req.Header.Set("X-Amz-Target", target)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}

@@ -1,0 +1,187 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/userpool/userpool/internal/apimodel"
+	"github.com/userpool/userpool/internal/userpool"
+)
+
+// DefaultMaxBody caps request bodies. Cognito's largest legitimate inputs
+// (an email template of 20,000 characters, UserContextData of 131,072) fit
+// well inside 1 MiB.
+const DefaultMaxBody = 1 << 20
+
+// Config holds what the HTTP edge needs.
+type Config struct {
+	Service *userpool.Service
+	Log     *slog.Logger
+	// MaxBody is the request body limit in bytes (DefaultMaxBody if 0).
+	MaxBody int64
+	// Dev mounts the development API under /_userpool/ (DevAPI); without
+	// it those paths do not exist (404).
+	Dev    bool
+	DevAPI http.Handler
+}
+
+// Server is the HTTP handler.
+type Server struct {
+	svc     *userpool.Service
+	log     *slog.Logger
+	maxBody int64
+	routes  map[string]handler
+	mux     *http.ServeMux
+}
+
+// New builds the handler.
+func New(cfg Config) *Server {
+	s := &Server{svc: cfg.Service, log: cfg.Log, maxBody: cfg.MaxBody, routes: routes(cfg.Service), mux: http.NewServeMux()}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.maxBody == 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	s.mux.HandleFunc("POST /{$}", s.serveAPI)
+	s.mux.HandleFunc("OPTIONS /{$}", s.preflight)
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	s.mux.HandleFunc("GET /{pool}/.well-known/jwks.json", s.jwks)
+	s.mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", s.openidConfiguration)
+	if cfg.Dev && cfg.DevAPI != nil {
+		s.mux.Handle("/_userpool/", cfg.DevAPI)
+	}
+	return s
+}
+
+// ServeHTTP sets the request ID and CORS headers every response carries,
+// and turns a panic into InternalErrorException without leaking details.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := uuid.NewString()
+	h := w.Header()
+	h.Set("x-amzn-RequestId", id)
+	// Browsers (Amplify, amazon-cognito-identity-js) call Cognito cross-origin;
+	// Cognito allows any origin and exposes the x-amzn headers.
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date")
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic", "request_id", id, "panic", fmt.Sprint(p))
+			writeError(w, userpool.InternalError, msgInternal)
+		}
+	}()
+	s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	s.log.Debug("request", "request_id", id, "method", r.Method, "path", r.URL.Path,
+		"target", r.Header.Get("X-Amz-Target"), "duration", time.Since(start))
+}
+
+type requestIDKey struct{}
+
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+	if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+		h.Set("Access-Control-Allow-Headers", req)
+	}
+	h.Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusOK)
+}
+
+// serveAPI handles one AWS JSON 1.1 call: target, content type, body cap,
+// model validation, the operation, and the response.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+	model, known := apimodel.Lookup(name)
+	if !ok || !known {
+		writeError(w, unknownOperationException, "")
+		return
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), jsonType) {
+		s.wrongContentType(w)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		writeError(w, requestTooLargeException, fmt.Sprintf(msgBodyTooLarge, s.maxBody))
+		return
+	}
+	if err != nil {
+		return // the client went away mid-body; nothing to answer
+	}
+	if err := model.Validate(body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := s.routes[name]
+	if h == nil {
+		writeError(w, userpool.UnsupportedOperation, fmt.Sprintf(msgNotImplementedF, name))
+		return
+	}
+	out, err := h(r.Context(), body)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeResult(w, b)
+}
+
+// wrongContentType answers as Cognito's Coral front end does for a body that
+// is not application/x-amz-json-1.1 (spec §1.4, OBS; status UNVERIFIED).
+func (s *Server) wrongContentType(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("x-amzn-ErrorType", unknownOperationException+":")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = io.WriteString(w, `{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"},"Version":"1.0"}`)
+}
+
+// fail writes err; unexpected errors are logged with the request ID (never
+// with the request body, which may hold passwords or codes).
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg, ok := classify(err)
+	if !ok {
+		id, _ := r.Context().Value(requestIDKey{}).(string)
+		s.log.Error("internal error", "request_id", id, "target", r.Header.Get("X-Amz-Target"), "err", err)
+	}
+	writeError(w, code, msg)
+}
+
+func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
+	doc, err := s.svc.JWKS(r.Context(), r.PathValue("pool"))
+	s.writeDocument(w, r, doc, err)
+}
+
+func (s *Server) openidConfiguration(w http.ResponseWriter, r *http.Request) {
+	doc, err := s.svc.OpenIDConfiguration(r.Context(), r.PathValue("pool"))
+	s.writeDocument(w, r, doc, err)
+}
+
+// writeDocument serves a plain JSON document (the well-known endpoints are
+// not AWS JSON 1.1: an unknown pool is a 404).
+func (s *Server) writeDocument(w http.ResponseWriter, r *http.Request, doc any, err error) {
+	var ue *userpool.Error
+	if errors.As(err, &ue) && ue.Code == userpool.ResourceNotFound {
+		http.Error(w, ue.Message, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(doc)
+}

@@ -1,0 +1,143 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// benchUsers is the size of the pool the user benchmarks run against, so
+// lookups walk realistic indexes rather than a handful of rows.
+const benchUsers = 10_000
+
+// Benchmark runs the benchmarks of the hot store calls. open must return a
+// new, empty store; Benchmark closes it.
+func Benchmark(b *testing.B, open func(b *testing.B) store.Store) {
+	b.Run("GetClient", func(b *testing.B) { BenchmarkGetClient(b, openB(b, open)) })
+	b.Run("GetUserByKey", func(b *testing.B) { BenchmarkGetUserByKey(b, openB(b, open)) })
+	b.Run("GetUserByKeyParallel", func(b *testing.B) { BenchmarkGetUserByKeyParallel(b, openB(b, open)) })
+	b.Run("CreateUser", func(b *testing.B) { BenchmarkCreateUser(b, openB(b, open)) })
+	b.Run("UpdateUser", func(b *testing.B) { BenchmarkUpdateUser(b, openB(b, open)) })
+}
+
+func openB(b *testing.B, open func(b *testing.B) store.Store) store.Store {
+	s := open(b)
+	b.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			b.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+// BenchmarkGetClient measures GetClient, called on every token request.
+func BenchmarkGetClient(b *testing.B, s store.Store) {
+	ctx := b.Context()
+	benchMust(b, s.CreatePool(ctx, newPool("p1")))
+	for i := range 100 {
+		benchMust(b, s.CreateClient(ctx, newClient("p1", fmt.Sprintf("client-%03d", i))))
+	}
+	i := 0
+	for b.Loop() {
+		if _, err := s.GetClient(ctx, fmt.Sprintf("client-%03d", i%100)); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkGetUserByKey measures a sign-in lookup by email in a pool of
+// benchUsers users, alternating with lookups by username.
+func BenchmarkGetUserByKey(b *testing.B, s store.Store) {
+	ctx := b.Context()
+	seedUsers(b, ctx, s, "p1", benchUsers)
+	i := 0
+	for b.Loop() {
+		n := (i * 7919) % benchUsers // spread over the whole key space
+		k := email(fmt.Sprintf("user-%05d@example.com", n))
+		if i%2 == 1 {
+			k = key("username", fmt.Sprintf("user-%05d", n))
+		}
+		if _, err := s.GetUserByKey(ctx, "p1", k.Kind, k.Value); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkGetUserByKeyParallel is BenchmarkGetUserByKey from GOMAXPROCS
+// goroutines at once, which is how a server calls it.
+func BenchmarkGetUserByKeyParallel(b *testing.B, s store.Store) {
+	ctx := b.Context()
+	seedUsers(b, ctx, s, "p1", benchUsers)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			n := (i * 7919) % benchUsers
+			if _, err := s.GetUserByKey(ctx, "p1", "username", fmt.Sprintf("user-%05d", n)); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+}
+
+// BenchmarkCreateUser measures sign-up: one durable commit per user.
+func BenchmarkCreateUser(b *testing.B, s store.Store) {
+	ctx := b.Context()
+	benchMust(b, s.CreatePool(ctx, newPool("p1")))
+	i := 0
+	for b.Loop() {
+		name := fmt.Sprintf("user-%07d", i)
+		if err := s.CreateUser(ctx, newUser("p1", name, email(name+"@example.com"))); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkUpdateUser measures an attribute update that also changes one
+// lookup key (a new email), in a pool of benchUsers users.
+func BenchmarkUpdateUser(b *testing.B, s store.Store) {
+	ctx := b.Context()
+	seedUsers(b, ctx, s, "p1", benchUsers)
+	i := 0
+	for b.Loop() {
+		n := (i * 7919) % benchUsers
+		name := fmt.Sprintf("user-%05d", n)
+		u := newUser("p1", name, email(fmt.Sprintf("%s.%d@example.com", name, i)))
+		u.Attributes = append(u.Attributes, store.Attribute{Name: "custom:n", Value: fmt.Sprint(i)})
+		if err := s.UpdateUser(ctx, u); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// seedUsers creates n users, each with a username, sub and email key, in
+// one transaction (one commit instead of n).
+func seedUsers(b *testing.B, ctx context.Context, s store.Store, poolID string, n int) {
+	b.Helper()
+	benchMust(b, s.CreatePool(ctx, newPool(poolID)))
+	err := s.Tx(ctx, func(tx store.Store) error {
+		for i := range n {
+			name := fmt.Sprintf("user-%05d", i)
+			if err := tx.CreateUser(ctx, newUser(poolID, name, email(name+"@example.com"))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	benchMust(b, err)
+}
+
+func benchMust(b *testing.B, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
+}

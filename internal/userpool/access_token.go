@@ -1,0 +1,80 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/userpool/userpool/internal/store"
+)
+
+// accessContext is what a valid access token establishes.
+type accessContext struct {
+	pool      *poolView
+	user      *store.User
+	clientID  string
+	originJTI string
+}
+
+// verifyAccessToken authenticates the AccessToken member of the public
+// self-service operations (GetUser, ChangePassword, ...): signature with
+// the issuing pool's key, expiry on our clock, token_use "access", and the
+// token family not revoked by GlobalSignOut/RevokeToken/AdminDisableUser.
+func (s *Service) verifyAccessToken(ctx context.Context, tok string) (*accessContext, error) {
+	var claims jwt.MapClaims
+	var pool *poolView
+	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(s.clock.Now),
+		jwt.WithExpirationRequired())
+	_, err := parser.ParseWithClaims(tok, &claims, func(t *jwt.Token) (any, error) {
+		iss, _ := claims["iss"].(string)
+		poolID, ok := strings.CutPrefix(iss, strings.TrimRight(s.cfg.IssuerBase, "/")+"/")
+		if !ok {
+			return nil, errInvalidAccessToken
+		}
+		p, err := s.loadPool(ctx, s.store, poolID)
+		if err != nil {
+			return nil, errInvalidAccessToken
+		}
+		pool = p
+		k, err := s.poolKey(ctx, poolID)
+		if err != nil {
+			return nil, err
+		}
+		return &k.priv.PublicKey, nil
+	})
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return nil, errAccessTokenExpired
+	case err != nil:
+		return nil, errInvalidAccessToken
+	}
+	if use, _ := claims["token_use"].(string); use != "access" {
+		return nil, errInvalidAccessToken
+	}
+	return s.accessSubject(ctx, pool, claims)
+}
+
+func (s *Service) accessSubject(ctx context.Context, pool *poolView, claims jwt.MapClaims) (*accessContext, error) {
+	origin, _ := claims["origin_jti"].(string)
+	username, _ := claims["username"].(string)
+	clientID, _ := claims["client_id"].(string)
+	u, err := s.store.GetUserByKey(ctx, pool.ID, "username", pool.doc.norm("username", username))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errUserDoesNotExist
+	}
+	if err != nil {
+		return nil, err
+	}
+	rt, err := s.store.GetRefreshToken(ctx, origin)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && rt.Revoked) {
+		return nil, errAccessTokenRevoked
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, errUserDisabled
+	}
+	return &accessContext{pool: pool, user: u, clientID: clientID, originJTI: origin}, nil
+}

@@ -1,0 +1,82 @@
+package userpool
+
+import (
+	"context"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// AdminCreateUserInput is the AdminCreateUser request.
+type AdminCreateUserInput struct {
+	UserPoolId             string            `json:"UserPoolId"`
+	Username               string            `json:"Username"`
+	UserAttributes         []AttributeType   `json:"UserAttributes"`
+	ValidationData         []AttributeType   `json:"ValidationData"`
+	TemporaryPassword      string            `json:"TemporaryPassword"`
+	ForceAliasCreation     bool              `json:"ForceAliasCreation"`
+	MessageAction          string            `json:"MessageAction"`
+	DesiredDeliveryMediums []string          `json:"DesiredDeliveryMediums"`
+	ClientMetadata         map[string]string `json:"ClientMetadata"`
+}
+
+// AdminCreateUserOutput is the AdminCreateUser response.
+type AdminCreateUserOutput struct {
+	User *UserType `json:"User"`
+}
+
+func userType(u *store.User) *UserType {
+	return &UserType{Username: u.Username, Attributes: wireAttributes(u.Attributes),
+		UserCreateDate: ts(u.CreatedAt), UserLastModifiedDate: ts(u.UpdatedAt), Enabled: u.Enabled, UserStatus: u.Status}
+}
+
+// AdminCreateUser creates a user in FORCE_CHANGE_PASSWORD with the given or
+// a generated temporary password (spec §6). MessageAction RESEND issues a
+// new temporary password to an existing FORCE_CHANGE_PASSWORD user.
+//
+// TODO(#4): the invitation message is not delivered yet.
+func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
+	pool, err := s.loadPool(ctx, s.store, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	policy := pool.doc.passwordPolicy()
+	pw := in.TemporaryPassword
+	if pw == "" {
+		pw = temporaryPassword(policy)
+	} else if err := checkPasswordPolicy(policy, pw, policyPrefixConfirm); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, pw)
+	if err != nil {
+		return nil, err
+	}
+	if in.MessageAction == "RESEND" {
+		return s.resendInvitation(ctx, in, hash)
+	}
+	u, err := s.newUser(pool, in.Username, in.UserAttributes, StatusForceChangePassword)
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = hash
+	err = s.store.Tx(ctx, func(tx store.Store) error {
+		return s.saveUser(ctx, tx, pool, u, true, in.ForceAliasCreation)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &AdminCreateUserOutput{User: userType(u)}, nil
+}
+
+func (s *Service) resendInvitation(ctx context.Context, in *AdminCreateUserInput, hash string) (*AdminCreateUserOutput, error) {
+	u, err := s.mutateUser(ctx, in.UserPoolId, in.Username, func(_ *poolView, u *store.User) error {
+		if u.Status != StatusForceChangePassword {
+			return newErr(UnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD.", u.Username) // UNVERIFIED
+		}
+		u.PasswordHash = hash
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &AdminCreateUserOutput{User: userType(u)}, nil
+}

@@ -1,0 +1,217 @@
+package userpool
+
+import (
+	"context"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// mutateUser loads the pool and the user named by name (username, alias or
+// sub) inside one transaction, lets fn change the user, and saves it. fn
+// returning an error aborts everything.
+func (s *Service) mutateUser(ctx context.Context, poolID, name string, fn func(*poolView, *store.User) error) (*store.User, error) {
+	var out *store.User
+	err := s.store.Tx(ctx, func(tx store.Store) error {
+		pool, err := s.loadPool(ctx, tx, poolID)
+		if err != nil {
+			return err
+		}
+		u, err := s.adminUser(ctx, tx, pool, name)
+		if err != nil {
+			return err
+		}
+		if err := fn(pool, u); err != nil {
+			return err
+		}
+		u.UpdatedAt = s.now()
+		out = u
+		return s.saveUser(ctx, tx, pool, u, false, false)
+	})
+	return out, err
+}
+
+// AdminUserInput names a user of a pool; several admin operations take only this.
+type AdminUserInput struct {
+	UserPoolId string `json:"UserPoolId"`
+	Username   string `json:"Username"`
+}
+
+// AdminGetUserOutput is the AdminGetUser response.
+type AdminGetUserOutput struct {
+	Username             string          `json:"Username"`
+	UserAttributes       []AttributeType `json:"UserAttributes"`
+	UserCreateDate       *Timestamp      `json:"UserCreateDate"`
+	UserLastModifiedDate *Timestamp      `json:"UserLastModifiedDate"`
+	Enabled              bool            `json:"Enabled"`
+	UserStatus           string          `json:"UserStatus"`
+}
+
+// AdminGetUser returns a user by username, alias or sub.
+func (s *Service) AdminGetUser(ctx context.Context, in *AdminUserInput) (*AdminGetUserOutput, error) {
+	pool, err := s.loadPool(ctx, s.store, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.adminUser(ctx, s.store, pool, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return &AdminGetUserOutput{Username: u.Username, UserAttributes: wireAttributes(u.Attributes),
+		UserCreateDate: ts(u.CreatedAt), UserLastModifiedDate: ts(u.UpdatedAt), Enabled: u.Enabled, UserStatus: u.Status}, nil
+}
+
+// AdminDeleteUser removes a user with its tokens.
+func (s *Service) AdminDeleteUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	err := s.store.Tx(ctx, func(tx store.Store) error {
+		pool, err := s.loadPool(ctx, tx, in.UserPoolId)
+		if err != nil {
+			return err
+		}
+		u, err := s.adminUser(ctx, tx, pool, in.Username)
+		if err != nil {
+			return err
+		}
+		return tx.DeleteUser(ctx, pool.ID, u.Username)
+	})
+	return &Empty{}, err
+}
+
+// AdminDisableUser disables sign-in and, as Cognito documents, revokes the
+// user's tokens.
+func (s *Service) AdminDisableUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	u, err := s.mutateUser(ctx, in.UserPoolId, in.Username, func(_ *poolView, u *store.User) error {
+		u.Enabled = false
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.store.RevokeUserRefreshTokens(ctx, in.UserPoolId, u.Username)
+	return &Empty{}, err
+}
+
+// AdminEnableUser re-enables a user.
+func (s *Service) AdminEnableUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	_, err := s.mutateUser(ctx, in.UserPoolId, in.Username, func(_ *poolView, u *store.User) error {
+		u.Enabled = true
+		return nil
+	})
+	return &Empty{}, err
+}
+
+// AdminUserGlobalSignOut revokes every refresh token of the user, and with
+// them every access token minted from them.
+func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	pool, err := s.loadPool(ctx, s.store, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.adminUser(ctx, s.store, pool, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.store.RevokeUserRefreshTokens(ctx, pool.ID, u.Username)
+	return &Empty{}, err
+}
+
+// AdminConfirmSignUp confirms an UNCONFIRMED user; any other status is
+// refused with Cognito's "User cannot be confirmed. Current status is X".
+func (s *Service) AdminConfirmSignUp(ctx context.Context, in *AdminUserInput) (*Empty, error) {
+	_, err := s.mutateUser(ctx, in.UserPoolId, in.Username, func(_ *poolView, u *store.User) error {
+		if u.Status != StatusUnconfirmed {
+			return errCannotConfirm(u.Status)
+		}
+		u.Status = StatusConfirmed
+		return nil
+	})
+	return &Empty{}, err
+}
+
+// AdminSetUserPasswordInput is the AdminSetUserPassword request.
+type AdminSetUserPasswordInput struct {
+	UserPoolId string `json:"UserPoolId"`
+	Username   string `json:"Username"`
+	Password   string `json:"Password"`
+	Permanent  bool   `json:"Permanent"`
+}
+
+// AdminSetUserPassword sets a permanent password (status CONFIRMED) or a
+// temporary one (FORCE_CHANGE_PASSWORD), after the pool's policy check.
+func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPasswordInput) (*Empty, error) {
+	pool, err := s.loadPool(ctx, s.store, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPasswordPolicy(pool.doc.passwordPolicy(), in.Password, policyPrefixConfirm); err != nil {
+		return nil, err
+	}
+	// Hash before the transaction: hashing is slow and needs no lock.
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.mutateUser(ctx, in.UserPoolId, in.Username, func(_ *poolView, u *store.User) error {
+		u.PasswordHash = hash
+		u.Status = StatusForceChangePassword
+		if in.Permanent {
+			u.Status = StatusConfirmed
+		}
+		return nil
+	})
+	return &Empty{}, err
+}
+
+// AdminUpdateUserAttributesInput is the AdminUpdateUserAttributes request.
+type AdminUpdateUserAttributesInput struct {
+	UserPoolId     string            `json:"UserPoolId"`
+	Username       string            `json:"Username"`
+	UserAttributes []AttributeType   `json:"UserAttributes"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+// AdminUpdateUserAttributes changes attributes; setting email_verified or
+// phone_number_verified to "true" is how admins make recovery possible (spec §6).
+func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdateUserAttributesInput) (*Empty, error) {
+	_, err := s.mutateUser(ctx, in.UserPoolId, in.Username, func(pool *poolView, u *store.User) error {
+		if err := pool.doc.checkAttributes(in.UserAttributes, attrUpdate); err != nil {
+			return err
+		}
+		applyAttributes(u, in.UserAttributes)
+		return nil
+	})
+	return &Empty{}, err
+}
+
+// AdminDeleteUserAttributesInput is the AdminDeleteUserAttributes request.
+type AdminDeleteUserAttributesInput struct {
+	UserPoolId         string   `json:"UserPoolId"`
+	Username           string   `json:"Username"`
+	UserAttributeNames []string `json:"UserAttributeNames"`
+}
+
+// AdminDeleteUserAttributes removes attributes; required ones and sub stay.
+func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *AdminDeleteUserAttributesInput) (*Empty, error) {
+	_, err := s.mutateUser(ctx, in.UserPoolId, in.Username, func(pool *poolView, u *store.User) error {
+		return deleteAttributes(pool, u, in.UserAttributeNames)
+	})
+	return &Empty{}, err
+}
+
+func deleteAttributes(pool *poolView, u *store.User, names []string) error {
+	for _, n := range names {
+		sa := pool.doc.schemaAttr(n)
+		switch {
+		case sa == nil:
+			return errSchema(n, schemaUnknownAttr)
+		case n == "sub":
+			return errSubImmutable
+		case sa.Required != nil && *sa.Required:
+			return errSchema(n, schemaRequired)
+		}
+		u.Attributes = deleteAttr(u.Attributes, n)
+		if n == "email" || n == "phone_number" {
+			u.Attributes = deleteAttr(u.Attributes, n+"_verified")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+package userpool
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+
+	"github.com/userpool/userpool/internal/passhash"
+	"github.com/userpool/userpool/internal/store"
+)
+
+// AuthOutput is the response of InitiateAuth, AdminInitiateAuth and the
+// RespondToAuthChallenge operations.
+type AuthOutput struct {
+	ChallengeName        string                    `json:"ChallengeName,omitempty"`
+	Session              string                    `json:"Session,omitempty"`
+	ChallengeParameters  map[string]string         `json:"ChallengeParameters"`
+	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitempty"`
+}
+
+// burnHash verifies password against a hash of nothing, so that an unknown
+// username costs as much time as a wrong password (no timing oracle). The
+// dummy hash is made once, with the current parameters.
+func (s *Service) burnHash(ctx context.Context, password string) {
+	s.dummyOnce.Do(func() { s.dummyHash, _ = s.hasher.Hash(ctx, randomToken(16)) })
+	if s.dummyHash != "" {
+		_ = s.hasher.Verify(ctx, s.dummyHash, password)
+	}
+}
+
+// passwordAuth runs USER_PASSWORD_AUTH and its admin twin: resolve the user,
+// check state and password, then answer with tokens or a challenge.
+func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[string]string) (*AuthOutput, error) {
+	name, pw := params["USERNAME"], params["PASSWORD"]
+	if name == "" {
+		return nil, errMissingUsername
+	}
+	if pw == "" {
+		return nil, errMissingPassword
+	}
+	u, err := s.findUser(ctx, s.store, c.pool, name)
+	if errors.Is(err, store.ErrNotFound) {
+		if err := checkSecretHash(c, params["SECRET_HASH"], errSecretHashNotReceived, name); err != nil {
+			return nil, err
+		}
+		s.burnHash(ctx, pw)
+		if c.doc.preventsExistenceErrors() {
+			return nil, errIncorrectCredentials
+		}
+		return nil, errUserDoesNotExist
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(c, params["SECRET_HASH"], errSecretHashNotReceived, name, u.Username); err != nil {
+		return nil, err
+	}
+	if err := s.checkPassword(ctx, u, pw); err != nil {
+		return nil, err
+	}
+	if err := c.signInState(u); err != nil {
+		return nil, err
+	}
+	if u.Status == StatusForceChangePassword {
+		return s.newPasswordChallenge(c, u), nil
+	}
+	return s.issue(ctx, c, u)
+}
+
+func (s *Service) checkPassword(ctx context.Context, u *store.User, pw string) error {
+	if !u.Enabled {
+		return errUserDisabled
+	}
+	if u.PasswordHash == "" {
+		return errIncorrectCredentials
+	}
+	err := s.hasher.Verify(ctx, u.PasswordHash, pw)
+	if errors.Is(err, passhash.ErrMismatch) {
+		return errIncorrectCredentials
+	}
+	return err
+}
+
+// signInState refuses users whose status does not allow a session.
+func (c *clientView) signInState(u *store.User) error {
+	switch u.Status {
+	case StatusUnconfirmed:
+		return errUserNotConfirmed
+	case StatusResetRequired:
+		// Under ENABLED, Cognito hides the reset state behind the generic
+		// failure (managing-errors doc, spec §6 InitiateAuth).
+		if c.doc.preventsExistenceErrors() {
+			return errIncorrectCredentials
+		}
+		return errResetRequired
+	}
+	return nil
+}
+
+func (s *Service) newPasswordChallenge(c *clientView, u *store.User) *AuthOutput {
+	attrs := map[string]string{}
+	for _, a := range u.Attributes {
+		if a.Name != "sub" && a.Name != "email_verified" && a.Name != "phone_number_verified" {
+			attrs[a.Name] = a.Value
+		}
+	}
+	ua, _ := json.Marshal(attrs)
+	return &AuthOutput{ChallengeName: "NEW_PASSWORD_REQUIRED", Session: s.newSession(c, u.Username),
+		ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": "[]", "userAttributes": string(ua)}}
+}
+
+// issue starts a new refresh-token family and returns all three tokens.
+func (s *Service) issue(ctx context.Context, c *clientView, u *store.User) (*AuthOutput, error) {
+	refresh, sess, err := s.newRefreshToken(ctx, c, u, s.now())
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.mintTokens(ctx, c, u, sess)
+	if err != nil {
+		return nil, err
+	}
+	res.RefreshToken = refresh
+	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+}
+
+// refreshAuth runs REFRESH_TOKEN_AUTH: new access and id tokens in the same
+// family, same auth_time, no new refresh token (Cognito without rotation).
+func (s *Service) refreshAuth(ctx context.Context, c *clientView, params map[string]string) (*AuthOutput, error) {
+	tok := params["REFRESH_TOKEN"]
+	if tok == "" {
+		return nil, errMissingRefresh
+	}
+	h := sha256.Sum256([]byte(tok))
+	rt, err := s.store.GetRefreshTokenByHash(ctx, h[:])
+	if errors.Is(err, store.ErrNotFound) || (err == nil && rt.ClientID != c.ID) {
+		return nil, errInvalidRefresh
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case rt.Revoked:
+		return nil, errRefreshRevoked
+	case !s.now().Before(rt.ExpiresAt):
+		return nil, errRefreshExpired
+	}
+	u, err := s.store.GetUserByKey(ctx, c.pool.ID, "username", c.pool.doc.norm("username", rt.Username))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errInvalidRefresh
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(c, params["SECRET_HASH"], errSecretHashNotReceived, params["USERNAME"], u.Username, u.Sub); err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, errUserDisabled
+	}
+	res, err := s.mintTokens(ctx, c, u, session{originJTI: rt.ID, authTime: rt.AuthTime})
+	if err != nil {
+		return nil, err
+	}
+	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+}

@@ -1,0 +1,60 @@
+package userpool
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// challengeSession is the state a NEW_PASSWORD_REQUIRED challenge carries
+// between InitiateAuth and RespondToAuthChallenge. It travels in the opaque
+// Session string, authenticated with an HMAC under the server's session key,
+// so no server-side state is needed and any instance can answer.
+type challengeSession struct {
+	Pool     string `json:"p"`
+	Client   string `json:"c"`
+	Username string `json:"u"`
+	Expires  int64  `json:"e"` // unix milliseconds
+	Nonce    string `json:"n"`
+}
+
+func (s *Service) sessionMAC(payload []byte) []byte {
+	m := hmac.New(sha256.New, s.sessionKey)
+	m.Write([]byte("challenge-session\x00"))
+	m.Write(payload)
+	return m.Sum(nil)
+}
+
+func (s *Service) newSession(c *clientView, username string) string {
+	cs := challengeSession{Pool: c.pool.ID, Client: c.ID, Username: username, Nonce: randomToken(12),
+		Expires: s.now().Add(time.Duration(c.doc.AuthSessionValidity) * time.Minute).UnixMilli()}
+	payload, _ := json.Marshal(cs) // a struct of strings and ints always marshals
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString(payload) + "." + enc.EncodeToString(s.sessionMAC(payload))
+}
+
+// openSession verifies a Session string for client c: tampered, foreign or
+// malformed sessions are "Invalid session for the user."; old ones expired.
+func (s *Service) openSession(c *clientView, tok string) (*challengeSession, error) {
+	enc := base64.RawURLEncoding
+	p, m, ok := strings.Cut(tok, ".")
+	if !ok {
+		return nil, errInvalidSession
+	}
+	payload, err1 := enc.DecodeString(p)
+	mac, err2 := enc.DecodeString(m)
+	if err1 != nil || err2 != nil || !hmac.Equal(mac, s.sessionMAC(payload)) {
+		return nil, errInvalidSession
+	}
+	var cs challengeSession
+	if err := json.Unmarshal(payload, &cs); err != nil || cs.Client != c.ID || cs.Pool != c.pool.ID {
+		return nil, errInvalidSession
+	}
+	if s.now().UnixMilli() > cs.Expires {
+		return nil, errSessionExpired
+	}
+	return &cs, nil
+}

@@ -1,0 +1,69 @@
+package userpool
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// CreateUserPoolClientInput is the CreateUserPoolClient request.
+type CreateUserPoolClientInput struct {
+	UserPoolId     string `json:"UserPoolId"`
+	ClientName     string `json:"ClientName"`
+	GenerateSecret bool   `json:"GenerateSecret"`
+	ClientSecret   string `json:"ClientSecret"`
+	ClientSettings
+}
+
+// UserPoolClientType is an app client as Cognito describes it.
+type UserPoolClientType struct {
+	UserPoolId       string     `json:"UserPoolId"`
+	ClientName       string     `json:"ClientName"`
+	ClientId         string     `json:"ClientId"`
+	ClientSecret     string     `json:"ClientSecret,omitempty"`
+	LastModifiedDate *Timestamp `json:"LastModifiedDate"`
+	CreationDate     *Timestamp `json:"CreationDate"`
+	ClientSettings
+}
+
+// CreateUserPoolClientOutput is the CreateUserPoolClient response.
+type CreateUserPoolClientOutput struct {
+	UserPoolClient *UserPoolClientType `json:"UserPoolClient"`
+}
+
+func clientType(rec *store.Client, doc *ClientSettings) *UserPoolClientType {
+	return &UserPoolClientType{UserPoolId: rec.PoolID, ClientName: rec.Name, ClientId: rec.ID,
+		ClientSecret: rec.Secret, LastModifiedDate: ts(rec.UpdatedAt), CreationDate: ts(rec.CreatedAt),
+		ClientSettings: *doc}
+}
+
+// CreateUserPoolClient creates an app client, with a generated secret when
+// GenerateSecret is true (or the given ClientSecret).
+func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolClientInput) (*CreateUserPoolClientOutput, error) {
+	if _, err := s.loadPool(ctx, s.store, in.UserPoolId); err != nil {
+		return nil, err
+	}
+	in.ClientSettings.applyDefaults()
+	if err := in.ClientSettings.checkValidity(); err != nil {
+		return nil, err
+	}
+	secret := ""
+	switch {
+	case in.ClientSecret != "":
+		secret = in.ClientSecret
+	case in.GenerateSecret:
+		secret = newClientSecret()
+	}
+	cfg, err := json.Marshal(&in.ClientSettings)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	rec := &store.Client{ID: newClientID(), PoolID: in.UserPoolId, Name: in.ClientName, Secret: secret,
+		Config: cfg, CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateClient(ctx, rec); err != nil {
+		return nil, err
+	}
+	return &CreateUserPoolClientOutput{UserPoolClient: clientType(rec, &in.ClientSettings)}, nil
+}

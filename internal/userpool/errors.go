@@ -1,0 +1,185 @@
+package userpool
+
+import "fmt"
+
+// Error is an error the client sees: Code is the Cognito exception name that
+// goes into `__type` and `x-amzn-ErrorType`, Message the text that goes into
+// `message` and `x-amzn-ErrorMessage`. The HTTP edge is the only writer.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Exception names (Cognito's __type values).
+const (
+	InvalidParameter          = "InvalidParameterException"
+	ResourceNotFound          = "ResourceNotFoundException"
+	NotAuthorized             = "NotAuthorizedException"
+	UserNotFound              = "UserNotFoundException"
+	UsernameExists            = "UsernameExistsException"
+	AliasExists               = "AliasExistsException"
+	InvalidPassword           = "InvalidPasswordException"
+	UserNotConfirmed          = "UserNotConfirmedException"
+	PasswordResetRequired     = "PasswordResetRequiredException"
+	CodeMismatch              = "CodeMismatchException"
+	ExpiredCode               = "ExpiredCodeException"
+	LimitExceeded             = "LimitExceededException"
+	TooManyRequests           = "TooManyRequestsException"
+	UnsupportedOperation      = "UnsupportedOperationException"
+	UnsupportedTokenType      = "UnsupportedTokenTypeException"
+	InternalError             = "InternalErrorException"
+	PasswordHistoryViolation  = "PasswordHistoryPolicyViolationException"
+	TooManyFailedAttempts     = "TooManyFailedAttemptsException"
+	UserPoolTagging           = "UserPoolTaggingException"
+	InvalidUserPoolConfig     = "InvalidUserPoolConfigurationException"
+	UnsupportedUserState      = "UnsupportedUserStateException"
+	CodeDeliveryFailure       = "CodeDeliveryFailureException"
+	ConcurrentModification    = "ConcurrentModificationException"
+	ForbiddenException        = "ForbiddenException"
+	InvalidLambdaResponse     = "InvalidLambdaResponseException"
+	UnexpectedLambda          = "UnexpectedLambdaException"
+	UserLambdaValidation      = "UserLambdaValidationException"
+	InvalidEmailRoleAccess    = "InvalidEmailRoleAccessPolicyException"
+	InvalidSmsRoleAccess      = "InvalidSmsRoleAccessPolicyException"
+	InvalidSmsRoleTrust       = "InvalidSmsRoleTrustRelationshipException"
+	InvalidOAuthFlow          = "InvalidOAuthFlowException"
+	ScopeDoesNotExist         = "ScopeDoesNotExistException"
+	SoftwareTokenMFANotFound  = "SoftwareTokenMFANotFoundException"
+	MFAMethodNotFound         = "MFAMethodNotFoundException"
+	UnauthorizedException     = "UnauthorizedException"
+	UnsupportedIdentityProvid = "UnsupportedIdentityProviderException"
+)
+
+func newErr(code, format string, args ...any) *Error {
+	if len(args) == 0 {
+		return &Error{Code: code, Message: format}
+	}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// The message table. Every text a client can see is here, so that one
+// observed against real Cognito can be corrected in one place. Texts are
+// verbatim from ../shared/docs/cognito-recovery-spec.md where it gives them
+// (tag OBS/DOC there); the ones marked UNVERIFIED are our best choice.
+
+// Fixed messages.
+var (
+	// spec §2.2 step 4, §3.2 step 4 (OBS).
+	errUserClientNotFound = newErr(UserNotFound, "Username/client id combination not found.")
+	// spec §6 AdminGetUser (DOC).
+	errUserDoesNotExist = newErr(UserNotFound, "User does not exist.")
+	// spec §2.5 (OBS).
+	errUserDisabled = newErr(NotAuthorized, "User is disabled.")
+	// spec §6 InitiateAuth (DOC/OBS).
+	errIncorrectCredentials = newErr(NotAuthorized, "Incorrect username or password.")
+	errUserNotConfirmed     = newErr(UserNotConfirmed, "User is not confirmed.")
+	errResetRequired        = newErr(PasswordResetRequired, "Password reset required for the user")
+	// OBS: AdminCreateUser on an existing username.
+	errUserAccountExists = newErr(UsernameExists, "User account already exists")
+	// OBS: SignUp on an existing username.
+	errUserExists = newErr(UsernameExists, "User already exists")
+	// OBS: AliasAttributes pool, alias held by another user.
+	errAliasExists = newErr(AliasExists, "An account with the given email already exists.")
+	errPhoneExists = newErr(AliasExists, "An account with the given phone_number already exists.")
+
+	errInvalidAccessToken = newErr(NotAuthorized, "Invalid Access Token")
+	errAccessTokenRevoked = newErr(NotAuthorized, "Access Token has been revoked")
+	errAccessTokenExpired = newErr(NotAuthorized, "Access Token has expired")
+	errInvalidRefresh     = newErr(NotAuthorized, "Invalid Refresh Token")
+	errRefreshRevoked     = newErr(NotAuthorized, "Refresh Token has been revoked")
+	errRefreshExpired     = newErr(NotAuthorized, "Refresh Token has expired")
+	errInvalidSession     = newErr(NotAuthorized, "Invalid session for the user.")
+	errSessionExpired     = newErr(NotAuthorized, "Invalid session for the user, session is expired.")
+	errTempPasswordExpiry = newErr(NotAuthorized, "Temporary password has expired and must be reset by an administrator.")
+	errAuthFlowDisabled   = newErr(InvalidParameter, "Auth flow not enabled for this client")
+	errUserPasswordFlow   = newErr(InvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
+	errRefreshFlowOff     = newErr(InvalidParameter, "Refresh Token flow not enabled for this client") // UNVERIFIED
+	errMissingUsername    = newErr(InvalidParameter, "Missing required parameter USERNAME")
+	errMissingPassword    = newErr(InvalidParameter, "Missing required parameter PASSWORD")
+	errMissingRefresh     = newErr(InvalidParameter, "Missing required parameter REFRESH_TOKEN")
+	errMissingNewPassword = newErr(InvalidParameter, "Missing required parameter NEW_PASSWORD") // UNVERIFIED
+	errFilterParse        = newErr(InvalidParameter, "Error while parsing filter.")
+	errPaginationToken    = newErr(InvalidParameter, "Invalid pagination token.")                                            // UNVERIFIED
+	errNotRefreshToken    = newErr(UnsupportedTokenType, "Unsupported token type.")                                          // UNVERIFIED
+	errRevocationDisabled = newErr(UnsupportedOperation, "Token revocation is not enabled for this client.")                 // UNVERIFIED
+	errAliasAndUsername   = newErr(InvalidParameter, "Only one of AliasAttributes and UsernameAttributes may be specified.") // UNVERIFIED
+	errUsernameEmail      = newErr(InvalidParameter, "Username should be an email.")
+	errUsernamePhone      = newErr(InvalidParameter, "Username should be a phone number.")
+	errUsernameEmailPhone = newErr(InvalidParameter, "Username should be either an email or a phone number.")
+	errUsernameIsUUID     = newErr(InvalidParameter, "Username cannot be of email or phone number format.") // UNVERIFIED
+	errSubImmutable       = newErr(InvalidParameter, "Cannot modify the non-mutable attribute sub")         // UNVERIFIED
+	errUnknownChallenge   = newErr(InvalidParameter, "Unknown or unsupported challenge name.")              // UNVERIFIED
+	errRequiredAttrs      = newErr(InvalidParameter, "Cannot modify a required attribute.")                 // UNVERIFIED
+)
+
+// Messages with parameters.
+
+func errPoolNotFound(id string) *Error {
+	return newErr(ResourceNotFound, "User pool %s does not exist.", id)
+}
+
+// spec §2.2 step 2 (OBS).
+func errClientNotFound(id string) *Error {
+	return newErr(ResourceNotFound, "User pool client %s does not exist.", id)
+}
+
+// spec §2.8 (OBS).
+func errSecretNotReceived(clientID string) *Error {
+	return newErr(NotAuthorized, "Client %s is configured for secret but secret was not received", clientID)
+}
+
+// spec §2.8 (OBS), the InitiateAuth AuthParameters variant.
+func errSecretHashNotReceived(clientID string) *Error {
+	return newErr(NotAuthorized, "Client %s is configured with secret but SECRET_HASH was not received", clientID)
+}
+
+// spec §2.8 (OBS).
+func errSecretHashMismatch(clientID string) *Error {
+	return newErr(NotAuthorized, "Unable to verify secret hash for client %s", clientID)
+}
+
+// spec §2.8 (OBS, older form).
+func errSecretNotConfigured(clientID string) *Error {
+	return newErr(InvalidParameter, "Client %s is not configured for secret but secret hash was received", clientID)
+}
+
+func errCannotConfirm(status string) *Error {
+	return newErr(NotAuthorized, "User cannot be confirmed. Current status is %s", status)
+}
+
+func errUnsupportedFlow(flow string) *Error {
+	return newErr(InvalidParameter, "Unsupported auth flow %s.", flow) // UNVERIFIED
+}
+
+func errUnsupportedOp(op string) *Error {
+	return newErr(UnsupportedOperation, "userpool does not implement %s.", op)
+}
+
+// Schema violations: OBS "Attributes did not conform to the schema: <name>: <reason>".
+func errSchema(name, reason string) *Error {
+	return newErr(InvalidParameter, "Attributes did not conform to the schema: %s: %s", name, reason)
+}
+
+const (
+	schemaUnknownAttr = "Attribute does not exist in the schema."
+	schemaRequired    = "The attribute is required"                   // UNVERIFIED
+	schemaImmutable   = "Attribute cannot be updated."                // UNVERIFIED
+	schemaTooLong     = "String must be no longer than %d characters" // UNVERIFIED
+)
+
+// Password policy. The prefix differs by operation (spec §3.2 step 8 and its
+// note): ConfirmForgotPassword/AdminSetUserPassword/RespondToAuthChallenge use
+// "does not conform to", SignUp/ChangePassword "did not conform with".
+const (
+	policyPrefixConfirm = "Password does not conform to policy: "
+	policyPrefixSignUp  = "Password did not conform with policy: "
+
+	policyTooShort   = "Password not long enough"
+	policyUpper      = "Password must have uppercase characters"
+	policyLower      = "Password must have lowercase characters"
+	policyNumber     = "Password must have numeric characters"
+	policySymbol     = "Password must have symbol characters"
+	policyWhitespace = "Password must not contain leading or trailing whitespace" // UNVERIFIED
+)

@@ -1,0 +1,105 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// RespondToAuthChallengeInput is the RespondToAuthChallenge request.
+type RespondToAuthChallengeInput struct {
+	ClientId           string                 `json:"ClientId"`
+	ChallengeName      string                 `json:"ChallengeName"`
+	Session            string                 `json:"Session"`
+	ChallengeResponses map[string]string      `json:"ChallengeResponses"`
+	AnalyticsMetadata  *AnalyticsMetadataType `json:"AnalyticsMetadata"`
+	UserContextData    *UserContextDataType   `json:"UserContextData"`
+	ClientMetadata     map[string]string      `json:"ClientMetadata"`
+}
+
+// AdminRespondToAuthChallengeInput is the AdminRespondToAuthChallenge request.
+type AdminRespondToAuthChallengeInput struct {
+	UserPoolId string `json:"UserPoolId"`
+	RespondToAuthChallengeInput
+}
+
+// RespondToAuthChallenge answers NEW_PASSWORD_REQUIRED, the only challenge
+// the password flows raise here.
+func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	c, err := s.loadClient(ctx, s.store, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	return s.respond(ctx, c, in)
+}
+
+// AdminRespondToAuthChallenge is RespondToAuthChallenge for a named pool.
+func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *AdminRespondToAuthChallengeInput) (*AuthOutput, error) {
+	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	return s.respond(ctx, c, &in.RespondToAuthChallengeInput)
+}
+
+func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	if in.ChallengeName != "NEW_PASSWORD_REQUIRED" {
+		return nil, errUnknownChallenge
+	}
+	r := in.ChallengeResponses
+	if r["USERNAME"] == "" {
+		return nil, errMissingUsername
+	}
+	sess, err := s.openSession(c, in.Session)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(c, r["SECRET_HASH"], errSecretHashNotReceived, r["USERNAME"], sess.Username); err != nil {
+		return nil, err
+	}
+	pw := r["NEW_PASSWORD"]
+	if pw == "" {
+		return nil, errMissingNewPassword
+	}
+	if err := checkPasswordPolicy(c.pool.doc.passwordPolicy(), pw, policyPrefixConfirm); err != nil {
+		return nil, err
+	}
+	attrs := challengeAttributes(r)
+	if err := c.pool.doc.checkAttributes(attrs, attrUpdate); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, pw)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.mutateUser(ctx, c.pool.ID, sess.Username, func(_ *poolView, u *store.User) error {
+		if u.Status != StatusForceChangePassword {
+			return errInvalidSession // the challenge was already answered
+		}
+		applyAttributes(u, attrs)
+		u.PasswordHash, u.Status = hash, StatusConfirmed
+		return nil
+	})
+	if errors.Is(err, errUserDoesNotExist) {
+		return nil, errInvalidSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.issue(ctx, c, u)
+}
+
+// challengeAttributes collects "userAttributes.<name>" responses.
+func challengeAttributes(r map[string]string) []AttributeType {
+	var out []AttributeType
+	for k, v := range r {
+		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
+			out = append(out, AttributeType{Name: name, Value: v})
+		}
+	}
+	slices.SortFunc(out, func(a, b AttributeType) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}

@@ -1,0 +1,160 @@
+package userpool
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// This file holds the public operations authorised by an AccessToken in
+// the body (spec §1.2: no SigV4, the token is the credential).
+
+// AccessTokenInput is the request of GetUser, GlobalSignOut and DeleteUser.
+type AccessTokenInput struct {
+	AccessToken string `json:"AccessToken"`
+}
+
+// GetUserOutput is the GetUser response.
+type GetUserOutput struct {
+	Username       string          `json:"Username"`
+	UserAttributes []AttributeType `json:"UserAttributes"`
+}
+
+// GetUser returns the signed-in user.
+func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOutput, error) {
+	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	return &GetUserOutput{Username: a.user.Username, UserAttributes: wireAttributes(a.user.Attributes)}, nil
+}
+
+// GlobalSignOut revokes every refresh token of the user and so every access
+// token minted from them.
+func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Empty, error) {
+	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.store.RevokeUserRefreshTokens(ctx, a.pool.ID, a.user.Username)
+	return &Empty{}, err
+}
+
+// DeleteUser deletes the signed-in user.
+func (s *Service) DeleteUser(ctx context.Context, in *AccessTokenInput) (*Empty, error) {
+	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.DeleteUser(ctx, a.pool.ID, a.user.Username)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errUserDoesNotExist
+	}
+	return &Empty{}, err
+}
+
+// ChangePasswordInput is the ChangePassword request.
+type ChangePasswordInput struct {
+	PreviousPassword string `json:"PreviousPassword"`
+	ProposedPassword string `json:"ProposedPassword"`
+	AccessToken      string `json:"AccessToken"`
+}
+
+// ChangePassword replaces the signed-in user's password after checking the
+// previous one; a wrong previous password is "Incorrect username or password.".
+func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (*Empty, error) {
+	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkPassword(ctx, a.user, in.PreviousPassword); err != nil {
+		return nil, err
+	}
+	if err := checkPasswordPolicy(a.pool.doc.passwordPolicy(), in.ProposedPassword, policyPrefixSignUp); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.ProposedPassword)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.mutateUser(ctx, a.pool.ID, a.user.Username, func(_ *poolView, u *store.User) error {
+		u.PasswordHash = hash
+		return nil
+	})
+	return &Empty{}, err
+}
+
+// UpdateUserAttributesInput is the UpdateUserAttributes request.
+type UpdateUserAttributesInput struct {
+	UserAttributes []AttributeType   `json:"UserAttributes"`
+	AccessToken    string            `json:"AccessToken"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+// UpdateUserAttributesOutput is the UpdateUserAttributes response.
+type UpdateUserAttributesOutput struct {
+	CodeDeliveryDetailsList []CodeDeliveryDetailsType `json:"CodeDeliveryDetailsList,omitempty"`
+}
+
+// UpdateUserAttributes changes the signed-in user's attributes. Users cannot
+// mark their own contact attributes verified.
+//
+// TODO(#3): send a verification code when email or phone_number changes.
+func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttributesInput) (*UpdateUserAttributesOutput, error) {
+	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	for _, at := range in.UserAttributes {
+		if at.Name == "email_verified" || at.Name == "phone_number_verified" {
+			return nil, newErr(NotAuthorized, "A client attempted to write unauthorized attribute") // UNVERIFIED
+		}
+	}
+	_, err = s.mutateUser(ctx, a.pool.ID, a.user.Username, func(pool *poolView, u *store.User) error {
+		if err := pool.doc.checkAttributes(in.UserAttributes, attrUpdate); err != nil {
+			return err
+		}
+		applyAttributes(u, in.UserAttributes)
+		return nil
+	})
+	return &UpdateUserAttributesOutput{}, err
+}
+
+// RevokeTokenInput is the RevokeToken request.
+type RevokeTokenInput struct {
+	Token        string `json:"Token"`
+	ClientId     string `json:"ClientId"`
+	ClientSecret string `json:"ClientSecret"`
+}
+
+// RevokeToken revokes a refresh token and every access token minted from it.
+// An unknown token is not an error (RFC 7009 semantics, which Cognito follows).
+func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty, error) {
+	c, err := s.loadClient(ctx, s.store, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if c.Secret != "" && !constantEqual(c.Secret, in.ClientSecret) {
+		return nil, newErr(NotAuthorized, "Client authentication failed.") // UNVERIFIED
+	}
+	if c.doc.EnableTokenRevocation != nil && !*c.doc.EnableTokenRevocation {
+		return nil, errRevocationDisabled
+	}
+	if looksLikeJWT(in.Token) {
+		return nil, errNotRefreshToken
+	}
+	h := sha256.Sum256([]byte(in.Token))
+	rt, err := s.store.GetRefreshTokenByHash(ctx, h[:])
+	if errors.Is(err, store.ErrNotFound) {
+		return &Empty{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rt.ClientID != c.ID {
+		return nil, newErr(InvalidParameter, "The token was not issued to this client.") // UNVERIFIED
+	}
+	return &Empty{}, s.store.RevokeRefreshToken(ctx, rt.ID)
+}

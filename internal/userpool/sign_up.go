@@ -1,0 +1,63 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// SignUpInput is the SignUp request.
+type SignUpInput struct {
+	ClientId          string                 `json:"ClientId"`
+	SecretHash        string                 `json:"SecretHash"`
+	Username          string                 `json:"Username"`
+	Password          string                 `json:"Password"`
+	UserAttributes    []AttributeType        `json:"UserAttributes"`
+	ValidationData    []AttributeType        `json:"ValidationData"`
+	AnalyticsMetadata *AnalyticsMetadataType `json:"AnalyticsMetadata"`
+	UserContextData   *UserContextDataType   `json:"UserContextData"`
+	ClientMetadata    map[string]string      `json:"ClientMetadata"`
+}
+
+// SignUpOutput is the SignUp response.
+type SignUpOutput struct {
+	UserConfirmed       bool                     `json:"UserConfirmed"`
+	CodeDeliveryDetails *CodeDeliveryDetailsType `json:"CodeDeliveryDetails,omitempty"`
+	UserSub             string                   `json:"UserSub"`
+}
+
+// SignUp registers a user in UNCONFIRMED status.
+//
+// TODO(#3): send the confirmation code (AutoVerifiedAttributes) and return
+// its CodeDeliveryDetails; ConfirmSignUp comes with the code subsystem.
+func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
+	c, err := s.loadClient(ctx, s.store, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username); err != nil {
+		return nil, err
+	}
+	if c.pool.doc.AdminCreateUserConfig != nil && c.pool.doc.AdminCreateUserConfig.AllowAdminCreateUserOnly {
+		return nil, newErr(NotAuthorized, "SignUp is not permitted for this user pool")
+	}
+	if err := checkPasswordPolicy(c.pool.doc.passwordPolicy(), in.Password, policyPrefixSignUp); err != nil {
+		return nil, err
+	}
+	u, err := s.newUser(c.pool, in.Username, in.UserAttributes, StatusUnconfirmed)
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash, err = s.hasher.Hash(ctx, in.Password); err != nil {
+		return nil, err
+	}
+	err = s.store.Tx(ctx, func(tx store.Store) error { return s.saveUser(ctx, tx, c.pool, u, true, false) })
+	if errors.Is(err, errUserAccountExists) {
+		return nil, errUserExists // SignUp's own wording (OBS)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &SignUpOutput{UserConfirmed: false, UserSub: u.Sub}, nil
+}

@@ -1,0 +1,75 @@
+package userpool
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// Timestamp encodes as Cognito does: epoch seconds as a JSON number with a
+// fractional part (e.g. 1548097827.125).
+type Timestamp struct{ time.Time }
+
+// MarshalJSON writes epoch seconds with millisecond precision.
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	ms := t.UnixMilli()
+	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', -1, 64), nil
+}
+
+func ts(t time.Time) *Timestamp { return &Timestamp{t} }
+
+// AttributeType is Cognito's name/value pair.
+type AttributeType struct {
+	Name  string `json:"Name"`
+	Value string `json:"Value"`
+}
+
+// CodeDeliveryDetailsType says where a code was sent (masked).
+type CodeDeliveryDetailsType struct {
+	Destination    string `json:"Destination,omitempty"`
+	DeliveryMedium string `json:"DeliveryMedium,omitempty"`
+	AttributeName  string `json:"AttributeName,omitempty"`
+}
+
+// UserType is Cognito's user description in AdminCreateUser and ListUsers.
+type UserType struct {
+	Username             string          `json:"Username"`
+	Attributes           []AttributeType `json:"Attributes,omitempty"`
+	UserCreateDate       *Timestamp      `json:"UserCreateDate,omitempty"`
+	UserLastModifiedDate *Timestamp      `json:"UserLastModifiedDate,omitempty"`
+	Enabled              bool            `json:"Enabled"`
+	UserStatus           string          `json:"UserStatus"`
+}
+
+// AuthenticationResultType carries the tokens of a successful sign-in.
+type AuthenticationResultType struct {
+	AccessToken  string `json:"AccessToken"`
+	ExpiresIn    int64  `json:"ExpiresIn"`
+	TokenType    string `json:"TokenType"`
+	RefreshToken string `json:"RefreshToken,omitempty"`
+	IdToken      string `json:"IdToken"`
+}
+
+// AnalyticsMetadataType and UserContextDataType are accepted and ignored
+// (spec §5: never reject for missing context data, never decode EncodedData).
+type AnalyticsMetadataType struct {
+	AnalyticsEndpointId string `json:"AnalyticsEndpointId,omitempty"`
+}
+
+// UserContextDataType is the caller's context data; sizes are checked by the
+// model constraints, the content is not used.
+type UserContextDataType struct {
+	IpAddress   string `json:"IpAddress,omitempty"`
+	EncodedData string `json:"EncodedData,omitempty"`
+}
+
+// Empty is the output of operations that answer `{}`.
+type Empty struct{}
+
+// rawOrNil keeps a pass-through member only when it was given.
+func rawOrNil(r json.RawMessage) json.RawMessage {
+	if len(r) == 0 || string(r) == "null" {
+		return nil
+	}
+	return r
+}
