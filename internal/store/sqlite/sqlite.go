@@ -19,10 +19,8 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"time"
 
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/userpool/userpool/internal/store"
 )
@@ -37,13 +35,16 @@ const readerConns = 4
 // connection the pool opens later is configured exactly like the first one.
 //
 //   - journal_mode=WAL: readers do not block the writer and vice versa.
-//   - synchronous=FULL: durability. In WAL mode, NORMAL may lose the last
-//     transactions on power loss; FULL fsyncs the WAL on every commit, so a
-//     write this store has acknowledged survives kill -9 and power loss.
+//   - synchronous=FULL: durability. A commit is in the OS page cache when it
+//     returns, which survives kill -9 with any setting; to survive power loss
+//     or an OS crash it must also be on disk. In WAL mode NORMAL syncs only at
+//     checkpoints, so the last acknowledged commits could vanish; FULL fsyncs
+//     the WAL on every commit, before the write is acknowledged.
 //   - foreign_keys=1: SQLite leaves foreign keys off by default; the schema
 //     relies on them for cascading deletes and for "pool does not exist".
-//   - busy_timeout=5000: only another process (or another Store on the same
-//     file) can hold the lock we want; wait for it instead of failing at once.
+//   - busy_timeout=5000: within this Store, Go already serialises writers, so
+//     only another process, another Store on the same file or WAL recovery can
+//     hold a lock we want; wait for it instead of failing at once.
 var connParams = url.Values{
 	"_busy_timeout": {"5000"},
 	"_journal_mode": {"WAL"},
@@ -51,19 +52,11 @@ var connParams = url.Values{
 	"_foreign_keys": {"1"},
 }
 
-// querier is what both *sql.DB and *sql.Tx offer. Every method is written
-// once against it, so the same SQL runs inside or outside a transaction.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // Store is a store.Store backed by one SQLite database file. A Store handed to
 // a Tx callback is bound to that transaction and sends everything through it.
 type Store struct {
 	writer *sql.DB
-	reader *sql.DB
+	reader *readerPool
 	tx     *sql.Tx // non-nil for the Store a Tx callback receives
 }
 
@@ -99,7 +92,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
 	}
-	return &Store{writer: writer, reader: reader}, nil
+	return &Store{writer: writer, reader: &readerPool{db: reader}}, nil
 }
 
 // fileURI turns a file path into an SQLite "file:" URI. The URI form lets
@@ -234,97 +227,4 @@ func savepoint(ctx context.Context, tx *sql.Tx, fn func(q querier) error) error 
 		return fmt.Errorf("sqlite: release savepoint: %w", err)
 	}
 	return nil
-}
-
-// translate maps driver errors to the store's sentinels. Uniqueness
-// violations become store.ErrConflict and foreign key violations (the parent
-// pool or user does not exist) store.ErrNotFound; the driver error stays in
-// the chain for the message. sql.ErrNoRows is not handled here: callers turn
-// it into a not-found error naming the record.
-func translate(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-			return fmt.Errorf("sqlite: %s: %w (%w)", op, store.ErrConflict, err)
-		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return fmt.Errorf("sqlite: %s: %w (%w)", op, store.ErrNotFound, err)
-		}
-	}
-	return fmt.Errorf("sqlite: %s: %w", op, err)
-}
-
-// notFound is the error for a missing record.
-func notFound(what, id string) error {
-	return fmt.Errorf("sqlite: %s %q: %w", what, id, store.ErrNotFound)
-}
-
-// mustAffect turns "the UPDATE or DELETE matched no row" into not-found.
-func mustAffect(res sql.Result, what, id string) error {
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("sqlite: %s %q: %w", what, id, err)
-	}
-	if n == 0 {
-		return notFound(what, id)
-	}
-	return nil
-}
-
-// ms and fromMS convert between time.Time and the stored unix milliseconds.
-func ms(t time.Time) int64 { return t.UnixMilli() }
-
-func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
-
-// blob keeps nil byte slices out of NOT NULL BLOB columns: the driver binds
-// a nil slice as NULL.
-func blob(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
-}
-
-// queryAll runs a query and scans every row with scan.
-func queryAll[T any](ctx context.Context, q querier, op string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, translate(op, err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, translate(op, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(op, err)
-	}
-	return out, nil
-}
-
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface {
-	Scan(dest ...any) error
-}
-
-// getOne runs a query for one record and scans it with scan; no row is a
-// not-found error for what/id, so sql.ErrNoRows never leaves the package.
-func getOne[T any](ctx context.Context, q querier, what, id string, scan func(scanner) (T, error), query string, args ...any) (T, error) {
-	v, err := scan(q.QueryRowContext(ctx, query, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		var zero T
-		return zero, notFound(what, id)
-	}
-	if err != nil {
-		var zero T
-		return zero, translate("get "+what+" "+id, err)
-	}
-	return v, nil
 }

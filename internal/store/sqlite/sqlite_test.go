@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -182,42 +183,33 @@ func TestMigrationsRecordedOnce(t *testing.T) {
 func TestPragmasOnEveryConnection(t *testing.T) {
 	s, _ := openTemp(t)
 	defer s.Close()
-	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "5000"}
-	check := func(name string, conns int, queryOnly string) {
-		// Hold conns connections at once so each is a distinct connection.
-		ctx := t.Context()
-		var held []interface{ Close() error }
-		defer func() {
-			for _, c := range held {
-				c.Close()
-			}
-		}()
-		db := s.reader
-		if name == "writer" {
-			db = s.writer
-		}
-		for i := range conns {
-			c, err := db.Conn(ctx)
+	ctx := t.Context()
+	for _, pool := range []struct {
+		name      string
+		db        *sql.DB
+		conns     int
+		queryOnly string
+	}{{"writer", s.writer, 1, "0"}, {"reader", s.reader.db, readerConns, "1"}} {
+		want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1",
+			"busy_timeout": "5000", "query_only": pool.queryOnly}
+		// Hold every connection at once, so each check runs on a distinct one.
+		for i := range pool.conns {
+			c, err := pool.db.Conn(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			held = append(held, c)
-			for pragma, v := range map[string]string{"query_only": queryOnly} {
-				want[pragma] = v
-			}
+			defer c.Close()
 			for pragma, v := range want {
 				var got string
 				if err := c.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
 					t.Fatal(err)
 				}
 				if got != v {
-					t.Errorf("%s connection %d: PRAGMA %s = %s, want %s", name, i, pragma, got, v)
+					t.Errorf("%s connection %d: PRAGMA %s = %s, want %s", pool.name, i, pragma, got, v)
 				}
 			}
 		}
 	}
-	check("writer", 1, "0")
-	check("reader", readerConns, "1")
 }
 
 func TestReaderRejectsWrites(t *testing.T) {
@@ -293,4 +285,70 @@ func writeSome(ctx context.Context, s *Store, g, i int) error {
 	})
 }
 
-var _ = errors.New
+func TestReaderStatementCache(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	for range 3 {
+		if _, err := s.GetPool(ctx, "p"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
+		if _, err := s.GetClient(ctx, "c"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
+	}
+	if n := s.reader.n.Load(); n != 2 {
+		t.Errorf("%d statements cached after repeating 2 queries, want 2", n)
+	}
+	// Past the bound, queries still run, unprepared.
+	for i := range maxReaderStmts + 10 {
+		var got int
+		if err := s.reader.QueryRowContext(ctx, fmt.Sprintf("SELECT %d", i)).Scan(&got); err != nil || got != i {
+			t.Fatalf("query %d = %d, %v", i, got, err)
+		}
+	}
+	if n := s.reader.n.Load(); n != maxReaderStmts {
+		t.Errorf("%d statements cached, want the bound %d", n, maxReaderStmts)
+	}
+	// A query that cannot be prepared reports its error.
+	if _, err := s.reader.QueryContext(ctx, "SELECT * FROM no_such_table"); err == nil {
+		t.Error("query of a missing table succeeded")
+	}
+}
+
+// A key listed twice in one user's input is one key, not a conflict with
+// itself. (The contract is silent; this backend deduplicates.)
+func TestRepeatedKeyInInput(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	mustDo(t, s.CreatePool(ctx, &store.Pool{ID: "p1"}))
+	k := store.UserKey{Kind: "email", Value: "a@x"}
+	u := &store.User{PoolID: "p1", Username: "alice", Keys: []store.UserKey{k, k}}
+	mustDo(t, s.CreateUser(ctx, u))
+	mustDo(t, s.UpdateUser(ctx, u))
+	got, err := s.GetUserByKey(ctx, "p1", k.Kind, k.Value)
+	mustDo(t, err)
+	if len(got.Keys) != 1 || got.Keys[0] != k {
+		t.Errorf("keys = %v, want [%v]", got.Keys, k)
+	}
+}
+
+// Keys come back in the order the caller gave them (the contract does not
+// promise an order; this backend keeps insertion order).
+func TestKeysKeepInputOrder(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	mustDo(t, s.CreatePool(ctx, &store.Pool{ID: "p1"}))
+	keys := []store.UserKey{{Kind: "username", Value: "z"}, {Kind: "email", Value: "b@x"}, {Kind: "sub", Value: "a"}}
+	u := &store.User{PoolID: "p1", Username: "z", Keys: keys}
+	mustDo(t, s.CreateUser(ctx, u))
+	u.Keys = []store.UserKey{keys[2], keys[0], {Kind: "phone_number", Value: "+1"}}
+	mustDo(t, s.UpdateUser(ctx, u))
+	got, err := s.GetUserByKey(ctx, "p1", "sub", "a")
+	mustDo(t, err)
+	if fmt.Sprint(got.Keys) != fmt.Sprint(u.Keys) {
+		t.Errorf("keys = %v, want %v", got.Keys, u.Keys)
+	}
+}

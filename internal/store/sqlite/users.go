@@ -73,7 +73,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {
 			return err
 		}
 		_, err = q.ExecContext(ctx,
-			"DELETE FROM user_keys WHERE pool_id = ? AND username = ? AND 0", u.PoolID, u.Username)
+			"DELETE FROM user_keys WHERE pool_id = ? AND username = ?", u.PoolID, u.Username)
 		if err != nil {
 			return translate("update user keys", err)
 		}

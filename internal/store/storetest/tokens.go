@@ -201,6 +201,23 @@ var settingTests = []testCase{
 			t.Errorf("GetOrCreateSetting other = %x, want %x", v, bin)
 		}
 	}},
+	{"GetOrCreateInTx", func(t *testing.T, ctx context.Context, s store.Store) {
+		err := s.Tx(ctx, func(tx store.Store) error {
+			for i, value := range []string{"first", "second"} {
+				v, err := tx.GetOrCreateSetting(ctx, "k", []byte(value))
+				must(t, err, "GetOrCreateSetting inside a Tx")
+				if string(v) != "first" {
+					t.Errorf("GetOrCreateSetting %d inside a Tx = %q, want %q", i, v, "first")
+				}
+			}
+			return nil
+		})
+		must(t, err, "Tx")
+		v, err := s.GetOrCreateSetting(ctx, "k", []byte("third"))
+		if err != nil || string(v) != "first" {
+			t.Errorf("GetOrCreateSetting after the Tx = %q, %v; want %q", v, err, "first")
+		}
+	}},
 	{"Race", func(t *testing.T, ctx context.Context, s store.Store) {
 		got := make([][]byte, racers)
 		parallel(racers, func(i int) {
