@@ -2,7 +2,6 @@ package apimodel
 
 import (
 	"errors"
-	"strings"
 	"testing"
 )
 
@@ -73,5 +72,3 @@ const (
 	patAttrName  = `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`
 	patNonSpaces = `[\S]+`
 )
-
-var _ = strings.Repeat

@@ -2,7 +2,9 @@ package apimodel
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"os"
+	"regexp"
 	"slices"
 	"testing"
 )
@@ -154,4 +156,45 @@ func TestAllPatternsCompile(t *testing.T) {
 	for i := range patterns {
 		matchPattern(i+1, nil) // panics if a pattern has no usable matcher
 	}
+}
+
+// The class-run fast path must agree with regexp on every pattern it
+// handles, for the Java probe strings and for random strings.
+func TestClassRunMatchersAgree(t *testing.T) {
+	v := loadJavaVectors(t)
+	inputs := append([]string{}, v.Strings...)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		var b []rune
+		for n := rnd.IntN(5); n > 0; n-- {
+			if rnd.IntN(2) == 0 {
+				b = append(b, rune(rnd.IntN(128)))
+			} else {
+				b = append(b, rune(rnd.IntN(0x30000)))
+			}
+		}
+		inputs = append(inputs, string(b))
+	}
+	fast := 0
+	for i := range patterns {
+		if patterns[i].re2 == "" {
+			continue
+		}
+		expr := `^(?:` + patterns[i].re2 + `)$`
+		m, ok := classRunMatcher(expr)
+		if !ok {
+			continue
+		}
+		fast++
+		re := regexp.MustCompile(expr)
+		for _, s := range inputs {
+			if got, want := m([]byte(s)), re.MatchString(s); got != want {
+				t.Errorf("%s on %q: fast path %t, regexp %t", expr, s, got, want)
+			}
+		}
+	}
+	if fast < 10 {
+		t.Errorf("only %d patterns use the fast path", fast)
+	}
+	t.Logf("%d of %d patterns use the class-run fast path", fast, len(patterns))
 }

@@ -61,7 +61,7 @@ func renderScalar(b *strings.Builder, s *scanner, sh *shape) {
 		n, _ := parseIntegral(s.num(), 64)
 		b.WriteString(strconv.FormatInt(n, 10))
 	case typeBoolean:
-		b.WriteString(map[bool]string{true: "true", false: "false"}[s.data[s.pos] == 't'])
+		b.WriteString(strconv.FormatBool(s.data[s.pos] == 't'))
 		s.literal()
 	default: // floats and timestamps: as written
 		b.Write(s.num())

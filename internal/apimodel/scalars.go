@@ -1,7 +1,6 @@
 package apimodel
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -45,7 +44,17 @@ func (sh *shape) stringOK(val []byte) bool {
 			return false
 		}
 	}
-	return len(sh.enum) == 0 || slices.Contains(sh.enum, string(val))
+	return len(sh.enum) == 0 || inEnum(sh.enum, val)
+}
+
+// inEnum compares without converting val to a string (no allocation).
+func inEnum(enum []string, val []byte) bool {
+	for _, e := range enum {
+		if string(val) == e {
+			return true
+		}
+	}
+	return false
 }
 
 // stringRules returns the broken rules of a string in Cognito's order:
@@ -57,7 +66,7 @@ func (sh *shape) stringRules(val []byte) []string {
 		rules = append(rules, patternRule(sh.pattern))
 	}
 	rules = append(rules, sh.lengthRules(utf16Len(val))...)
-	if len(sh.enum) > 0 && !slices.Contains(sh.enum, string(val)) {
+	if len(sh.enum) > 0 && !inEnum(sh.enum, val) {
 		rules = append(rules, enumRule(sh))
 	}
 	return rules
@@ -133,7 +142,7 @@ func (v *validator) add(viol Violation) {
 // "<i>.member" (1-based); map keys verbatim.
 func (v *validator) pathString() string {
 	var b strings.Builder
-	for i, e := range v.path {
+	for i, e := range v.path[:v.depth] {
 		if i > 0 {
 			b.WriteByte('.')
 		}

@@ -1,6 +1,7 @@
 package apimodel
 
 import (
+	"bytes"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -33,6 +34,12 @@ func (s *scanner) peek() byte {
 // quotes) and whether it contains escape sequences.
 func (s *scanner) str() (raw []byte, escaped bool) {
 	start := s.pos + 1
+	// Fast path: most strings have no escapes, so the closing quote is the
+	// first '"' (bytes.IndexByte is vectorised).
+	if end := bytes.IndexByte(s.data[start:], '"'); bytes.IndexByte(s.data[start:start+end], '\\') < 0 {
+		s.pos = start + end + 1
+		return s.data[start : start+end], false
+	}
 	for i := start; ; i++ {
 		switch s.data[i] {
 		case '"':

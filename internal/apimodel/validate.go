@@ -28,9 +28,11 @@ func (e *ValidationError) Error() string { return summary(e.Violations) }
 
 // Violation is one broken constraint.
 type Violation struct {
-	// Path is the lowerCamelCase member path: "policies.passwordPolicy",
-	// "userAttributes.1.member.name" (1-based list index), "links.<key>"
-	// (map value of a structure shape).
+	// Path is the member path: member names with the first letter
+	// lower-cased, joined by '.' ("policies.passwordPolicy.minimumLength");
+	// list elements as "<list>.<i>.member" (1-based,
+	// "userAttributes.1.member.name"); structure-valued map entries (none
+	// in the current model) as "<map>.<key>".
 	Path string
 	// Rule is the constraint text, e.g. "Member must not be null".
 	Rule string
@@ -91,10 +93,22 @@ var emptyObject = []byte("{}")
 // document order) and collects every constraint violation.
 type validator struct {
 	s          scanner
-	path       []pathElem
+	path       [maxPathDepth]pathElem // a fixed array keeps the walk allocation-free
+	depth      int
 	violations []Violation
 	scratch    []byte
 }
+
+// maxPathDepth bounds member paths. Shapes do not recurse, so the depth is
+// fixed by the model (TestPathDepthFits checks it).
+const maxPathDepth = 16
+
+func (v *validator) push(e pathElem) {
+	v.path[v.depth] = e
+	v.depth++
+}
+
+func (v *validator) pop() { v.depth-- }
 
 // pathElem is one step of the member path, kept unformatted so that the
 // happy path never builds path strings.
@@ -136,7 +150,7 @@ func (v *validator) structure(sh *shape, sensitive bool) {
 	end := v.s.pos
 	for i := range sh.members {
 		m := &sh.members[i]
-		v.path = append(v.path, pathElem{name: m.name})
+		v.push(pathElem{name: m.name})
 		if offs[i] == 0 {
 			if m.required {
 				v.add(Violation{Rule: ruleNotNull, Display: ValueNull})
@@ -145,7 +159,7 @@ func (v *validator) structure(sh *shape, sensitive bool) {
 			v.s.pos = offs[i] - 1
 			v.value(m.target, sensitive || m.sensitive)
 		}
-		v.path = v.path[:len(v.path)-1]
+		v.pop()
 	}
 	v.s.pos = end
 }
@@ -170,9 +184,9 @@ func (v *validator) list(id int32, sh *shape, sensitive bool) {
 	for i := 1; v.s.nextElem(); i++ {
 		switch {
 		case elem.typ == typeStructure || elem.typ == typeList || elem.typ == typeMap:
-			v.path = append(v.path, pathElem{index: i})
+			v.push(pathElem{index: i})
 			v.value(sh.elem, sensitive)
-			v.path = v.path[:len(v.path)-1]
+			v.pop()
 		case v.s.peek() == 'n' || elem.document:
 			v.s.skip()
 		default:
@@ -192,10 +206,25 @@ func (v *validator) list(id int32, sh *shape, sensitive bool) {
 // are checked under "<map>.<key>".
 func (v *validator) mapValue(id int32, sh *shape, sensitive bool) {
 	start := v.s.pos
-	keys := map[string]struct{}{}
-	countDistinct := sh.hasMin || sh.hasMax
-	var n int64
-	badKey, badValue := false, false
+	n, badKey, badValue := v.mapEntries(sh, sensitive)
+	v.checkCount(id, sh, start, n, sensitive)
+	if badKey {
+		v.addRendered(id, start, sensitive, bracketRule(ruleMapKeys, &shapes[sh.key]))
+	}
+	if badValue {
+		v.addRendered(id, start, sensitive, bracketRule(ruleMapValues, &shapes[sh.elem]))
+	}
+}
+
+// mapEntries consumes the map's entries, checking container values in
+// place and reporting whether any key or scalar value broke its shape. n is
+// the number of distinct keys when the map has a size limit (duplicate keys
+// collapse, as in a Java map), else the number of entries.
+func (v *validator) mapEntries(sh *shape, sensitive bool) (n int64, badKey, badValue bool) {
+	var keys map[string]struct{}
+	if sh.hasMin || sh.hasMax {
+		keys = map[string]struct{}{}
+	}
 	keyShape, valShape := &shapes[sh.key], &shapes[sh.elem]
 	for {
 		key, escaped, ok := v.s.nextKey()
@@ -207,7 +236,7 @@ func (v *validator) mapValue(id int32, sh *shape, sensitive bool) {
 			key = v.scratch
 		}
 		n++
-		if countDistinct {
+		if keys != nil {
 			keys[string(key)] = struct{}{}
 		}
 		badKey = !keyShape.stringOK(key) || badKey
@@ -215,25 +244,17 @@ func (v *validator) mapValue(id int32, sh *shape, sensitive bool) {
 		case v.s.peek() == 'n' || valShape.document:
 			v.s.skip()
 		case valShape.typ == typeStructure || valShape.typ == typeList || valShape.typ == typeMap:
-			v.path = append(v.path, pathElem{name: string(key), isKey: true})
+			v.push(pathElem{name: string(key), isKey: true})
 			v.value(sh.elem, sensitive)
-			v.path = v.path[:len(v.path)-1]
+			v.pop()
 		default:
 			badValue = !v.scalarOK(valShape) || badValue
 		}
 	}
-	end := v.s.pos
-	if countDistinct {
-		n = int64(len(keys)) // duplicate keys collapse, as in a Java map
+	if keys != nil {
+		n = int64(len(keys))
 	}
-	v.checkCount(id, sh, start, n, sensitive)
-	if badKey {
-		v.addRendered(id, start, sensitive, bracketRule(ruleMapKeys, keyShape))
-	}
-	if badValue {
-		v.addRendered(id, start, sensitive, bracketRule(ruleMapValues, valShape))
-	}
-	v.s.pos = end
+	return n, badKey, badValue
 }
 
 // checkCount applies a list's or map's min/max to its number of entries.

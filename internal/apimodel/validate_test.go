@@ -200,3 +200,25 @@ func TestBlobLength(t *testing.T) {
 			one("Value 'java.nio.HeapByteBuffer[pos=0 lim=131073 cap=131073]' at 'imageFile' failed to satisfy constraint: Member must have length less than or equal to 131072")},
 	})
 }
+
+// Patterns compile lazily on first use; concurrent first calls must be
+// safe (run with -race).
+func TestValidateConcurrent(t *testing.T) {
+	bodies := map[string]string{
+		"ForgotPassword": forgotPasswordBody,
+		"CreateUserPool": createUserPoolBody,
+		"SignUp":         `{"ClientId":"abc","Username":"bob","Password":"Passw0rd!","UserAttributes":[{"Name":"email","Value":"b@x.io"}]}`,
+	}
+	done := make(chan error)
+	for i := 0; i < 8; i++ {
+		for name, body := range bodies {
+			op := mustLookup(t, name)
+			go func() { done <- op.Validate([]byte(body)) }()
+		}
+	}
+	for i := 0; i < 8*len(bodies); i++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
