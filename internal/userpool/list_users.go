@@ -53,20 +53,22 @@ func (f *userFilter) match(u *store.User) bool {
 		return true
 	}
 	var v string
+	want := f.value
 	switch f.attr {
 	case "username":
 		v = u.Username
 	case "cognito:user_status":
-		v = u.Status
+		// The only case-insensitive filter attribute (ListUsers API reference).
+		v, want = strings.ToUpper(u.Status), strings.ToUpper(f.value)
 	case "status":
 		v = map[bool]string{true: "Enabled", false: "Disabled"}[u.Enabled]
 	default:
 		v = attrValue(u.Attributes, f.attr)
 	}
 	if f.prefix {
-		return strings.HasPrefix(v, f.value)
+		return strings.HasPrefix(v, want)
 	}
-	return v == f.value
+	return v == want
 }
 
 // ListUsers pages through users in username order, optionally filtered.
