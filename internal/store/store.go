@@ -85,6 +85,12 @@ type User struct {
 	Keys         []UserKey
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// PasswordHistory holds earlier password hashes, newest first, for the
+	// pool's PasswordHistorySize rule; the caller trims it.
+	PasswordHistory []string
+	// PasswordChangedAt is when PasswordHash was last set (zero: unknown).
+	// A zero time round-trips as the zero time.Time.
+	PasswordChangedAt time.Time
 }
 
 // RefreshToken is an issued refresh token. Only a hash of the opaque token is
@@ -110,6 +116,47 @@ type SigningKey struct {
 	CreatedAt  time.Time
 }
 
+// Code is an outstanding one-time code. Only a MAC of the code is stored.
+// Purpose scopes it (e.g. "RESET", "SIGN_UP", "VERIFY:email"); Attribute is
+// the user attribute it was sent to.
+type Code struct {
+	PoolID    string
+	Username  string
+	Purpose   string
+	MAC       []byte
+	Attribute string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Message is one entry of the outbox: a message to deliver, written in the
+// same transaction as the state change that causes it. Status is "pending"
+// for a message to send and "suppressed" for a request that sent nothing on
+// purpose (SuppressedReason says why); delivery adds other statuses later.
+type Message struct {
+	ID               int64 // assigned by EnqueueMessage; increases with every message
+	PoolID           string
+	Username         string
+	Purpose          string
+	Medium           string // "EMAIL" or "SMS"
+	Destination      string
+	Subject          string
+	Body             string
+	Code             string
+	SuppressedReason string
+	Status           string
+	CreatedAt        time.Time
+}
+
+// MessageFilter selects messages for ListMessages; empty fields match all.
+type MessageFilter struct {
+	PoolID      string
+	Username    string
+	Destination string
+	AfterID     int64 // only messages with ID > AfterID
+	Limit       int   // at most this many (<= 0: 100)
+}
+
 // Store is the persistence contract. Every method is safe for concurrent use.
 // Methods that return a record return a fresh copy the caller may modify.
 // Times are stored with millisecond precision and returned in UTC.
@@ -127,7 +174,8 @@ type Store interface {
 	// UpdatePool replaces Name, Config and UpdatedAt; ErrNotFound if absent.
 	UpdatePool(ctx context.Context, p *Pool) error
 	// DeletePool removes the pool and everything in it (clients, users,
-	// tokens, keys); ErrNotFound if absent.
+	// tokens, keys, codes, attempts) but not its outbox messages;
+	// ErrNotFound if absent.
 	DeletePool(ctx context.Context, id string) error
 	// ListPools returns up to limit pools with ID > afterID, ordered by ID.
 	ListPools(ctx context.Context, afterID string, limit int) ([]*Pool, error)
@@ -154,7 +202,8 @@ type Store interface {
 	// Username), including its full set of Keys; *KeyConflictError as in
 	// CreateUser; ErrNotFound if absent.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the user, its keys and its refresh tokens; ErrNotFound if absent.
+	// DeleteUser removes the user, its keys, refresh tokens and codes;
+	// ErrNotFound if absent.
 	DeleteUser(ctx context.Context, poolID, username string) error
 	// ListUsers returns up to limit users of the pool with Username > afterUsername,
 	// ordered by Username (byte order).
@@ -183,6 +232,39 @@ type Store interface {
 	// GetOrCreateSetting returns the server-wide setting name, storing value
 	// first if it is absent. Concurrent callers all get the first value stored.
 	GetOrCreateSetting(ctx context.Context, name string, value []byte) ([]byte, error)
+
+	// PutCode stores c as the one outstanding code of (PoolID, Username,
+	// Purpose), replacing any earlier one (the latest code wins);
+	// ErrNotFound if the user does not exist.
+	PutCode(ctx context.Context, c *Code) error
+	// GetCode returns the outstanding code, expired or not, or ErrNotFound.
+	GetCode(ctx context.Context, poolID, username, purpose string) (*Code, error)
+	// ConsumeCode deletes the outstanding code of (poolID, username,
+	// purpose) only if its MAC equals mac, and returns ErrNotFound
+	// otherwise. Of concurrent callers exactly one succeeds.
+	ConsumeCode(ctx context.Context, poolID, username, purpose string, mac []byte) error
+
+	// TakeAttempt records one attempt of kind by subject (a username, or any
+	// string naming an unknown user) at now, and reports whether it is
+	// allowed: true when fewer than limit recorded attempts are later than
+	// now-window (including any stamped after now by callers that read the
+	// clock earlier and committed later). Every call is recorded, allowed or
+	// not, atomically: N concurrent calls record exactly N attempts, and no
+	// more than limit of all attempts in a window are ever allowed. limit <= 0
+	// never allows. Attempts older than window may be discarded. Attempts
+	// are keyed by subject, not tied to a user: they survive DeleteUser and
+	// go with the pool. The pool must exist (ErrNotFound).
+	TakeAttempt(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int) (bool, error)
+	// ClearAttempts forgets every attempt of kind by subject.
+	ClearAttempts(ctx context.Context, poolID, subject, kind string) error
+
+	// EnqueueMessage appends m to the outbox and sets m.ID. Messages outlive
+	// the pool and the user they belong to.
+	EnqueueMessage(ctx context.Context, m *Message) error
+	// ListMessages returns the messages f selects, newest (highest ID) first:
+	// with AfterID and Limit, the newest Limit messages above AfterID (a
+	// "what is new" view, not a page cursor).
+	ListMessages(ctx context.Context, f MessageFilter) ([]*Message, error)
 
 	// Close releases the store's resources.
 	Close() error

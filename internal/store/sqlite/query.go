@@ -144,6 +144,22 @@ func ms(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
+// nullMS and fromNullMS are ms and fromMS for a nullable column in which
+// NULL stands for the zero time.Time ("unknown").
+func nullMS(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: ms(t), Valid: true}
+}
+
+func fromNullMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMS(v.Int64)
+}
+
 // blob keeps nil byte slices out of NOT NULL BLOB columns: the driver binds
 // a nil slice as NULL.
 func blob(b []byte) []byte {

@@ -17,7 +17,8 @@ import (
 // user and its keys in one query keeps the pair consistent without a
 // transaction and avoids a query per user in ListUsers.
 const userColumns = `u.pool_id, u.username, u.sub, u.status, u.enabled, u.password_hash,
-	u.attributes, u.created_at, u.updated_at, k.kind, k.value`
+	u.attributes, u.created_at, u.updated_at, u.password_history, u.password_changed_at,
+	k.kind, k.value`
 
 const userKeysJoin = `LEFT JOIN user_keys k ON k.pool_id = u.pool_id AND k.username = u.username`
 
@@ -28,16 +29,21 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 	if err != nil {
 		return err
 	}
+	history, err := encodeHistory(u.PasswordHistory)
+	if err != nil {
+		return err
+	}
 	keys := uniqueKeys(u.Keys)
 	return s.atomic(ctx, func(q querier) error {
 		if err := checkKeys(ctx, q, u.PoolID, keys, u.Username, true); err != nil {
 			return err
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO users (pool_id, username, sub, status,
-			enabled, password_hash, attributes, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			enabled, password_hash, attributes, created_at, updated_at,
+			password_history, password_changed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			u.PoolID, u.Username, u.Sub, u.Status, u.Enabled, u.PasswordHash, attrs,
-			ms(u.CreatedAt), ms(u.UpdatedAt))
+			ms(u.CreatedAt), ms(u.UpdatedAt), history, nullMS(u.PasswordChangedAt))
 		if err != nil {
 			// A taken username without a colliding key, or a missing pool.
 			return translate(fmt.Sprintf("create user %q in pool %q", u.Username, u.PoolID), err)
@@ -54,13 +60,18 @@ func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {
 	if err != nil {
 		return err
 	}
+	history, err := encodeHistory(u.PasswordHistory)
+	if err != nil {
+		return err
+	}
 	keys := uniqueKeys(u.Keys)
 	return s.atomic(ctx, func(q querier) error {
 		res, err := q.ExecContext(ctx, `UPDATE users SET sub = ?, status = ?, enabled = ?,
-			password_hash = ?, attributes = ?, updated_at = ?
+			password_hash = ?, attributes = ?, updated_at = ?,
+			password_history = ?, password_changed_at = ?
 			WHERE pool_id = ? AND username = ?`,
 			u.Sub, u.Status, u.Enabled, u.PasswordHash, attrs, ms(u.UpdatedAt),
-			u.PoolID, u.Username)
+			history, nullMS(u.PasswordChangedAt), u.PoolID, u.Username)
 		if err != nil {
 			return translate(fmt.Sprintf("update user %q in pool %q", u.Username, u.PoolID), err)
 		}
@@ -155,12 +166,13 @@ func scanUsers(rows *sql.Rows) ([]*store.User, error) {
 	for rows.Next() {
 		var (
 			u                store.User
-			attrs            string
+			attrs, history   string
 			created, updated int64
+			changed          sql.NullInt64
 			kind, value      sql.NullString
 		)
 		err := rows.Scan(&u.PoolID, &u.Username, &u.Sub, &u.Status, &u.Enabled,
-			&u.PasswordHash, &attrs, &created, &updated, &kind, &value)
+			&u.PasswordHash, &attrs, &created, &updated, &history, &changed, &kind, &value)
 		if err != nil {
 			return nil, err
 		}
@@ -169,7 +181,11 @@ func scanUsers(rows *sql.Rows) ([]*store.User, error) {
 			if u.Attributes, err = decodeAttributes(attrs); err != nil {
 				return nil, err
 			}
+			if u.PasswordHistory, err = decodeHistory(history); err != nil {
+				return nil, err
+			}
 			u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
+			u.PasswordChangedAt = fromNullMS(changed)
 			users = append(users, &u)
 			last++
 		}
@@ -280,4 +296,31 @@ func decodeAttributes(s string) ([]store.Attribute, error) {
 		return nil, nil
 	}
 	return attrs, nil
+}
+
+// encodeHistory stores the password history as a JSON array of strings,
+// newest first as the caller gave it.
+func encodeHistory(hashes []string) (string, error) {
+	if hashes == nil {
+		hashes = []string{}
+	}
+	b, err := json.Marshal(hashes)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: encode password history: %w", err)
+	}
+	return string(b), nil
+}
+
+func decodeHistory(s string) ([]string, error) {
+	if s == "[]" {
+		return nil, nil // most users: no JSON decoding needed
+	}
+	var hashes []string
+	if err := json.Unmarshal([]byte(s), &hashes); err != nil {
+		return nil, fmt.Errorf("decode password history: %w", err)
+	}
+	if len(hashes) == 0 {
+		return nil, nil
+	}
+	return hashes, nil
 }

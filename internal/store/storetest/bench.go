@@ -3,7 +3,9 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/userpool/userpool/internal/store"
 )
@@ -20,6 +22,9 @@ func Benchmark(b *testing.B, open func(b *testing.B) store.Store) {
 	b.Run("GetUserByKeyParallel", func(b *testing.B) { BenchmarkGetUserByKeyParallel(b, openB(b, open)) })
 	b.Run("CreateUser", func(b *testing.B) { BenchmarkCreateUser(b, openB(b, open)) })
 	b.Run("UpdateUser", func(b *testing.B) { BenchmarkUpdateUser(b, openB(b, open)) })
+	b.Run("TakeAttempt", func(b *testing.B) { BenchmarkTakeAttempt(b, openB(b, open)) })
+	b.Run("TakeAttemptParallel", func(b *testing.B) { BenchmarkTakeAttemptParallel(b, openB(b, open)) })
+	b.Run("CodeAndMessageTx", func(b *testing.B) { BenchmarkCodeAndMessageTx(b, openB(b, open)) })
 }
 
 func openB(b *testing.B, open func(b *testing.B) store.Store) store.Store {
@@ -112,6 +117,73 @@ func BenchmarkUpdateUser(b *testing.B, s store.Store) {
 		u := newUser("p1", name, email(fmt.Sprintf("%s.%d@example.com", name, i)))
 		u.Attributes = append(u.Attributes, store.Attribute{Name: "custom:n", Value: fmt.Sprint(i)})
 		if err := s.UpdateUser(ctx, u); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// benchSubjects is how many subjects the attempt benchmarks spread over.
+const benchSubjects = 1000
+
+// BenchmarkTakeAttempt measures the attempt count taken before every code
+// request and code entry: one durable commit that prunes, counts and
+// inserts. The clock advances 1ms per call over benchSubjects subjects, so
+// every subject keeps a few attempts in its one-hour window, as under a
+// steady stream of requests.
+func BenchmarkTakeAttempt(b *testing.B, s store.Store) {
+	ctx := b.Context()
+	benchMust(b, s.CreatePool(ctx, newPool("p1")))
+	i := 0
+	for b.Loop() {
+		subject := fmt.Sprintf("user-%05d", (i*7919)%benchSubjects)
+		now := t0.Add(time.Duration(i) * time.Millisecond)
+		if _, err := s.TakeAttempt(ctx, "p1", subject, "confirm:RESET", now, time.Hour, 5); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkTakeAttemptParallel is BenchmarkTakeAttempt from GOMAXPROCS
+// goroutines, as during a burst of guesses: the calls serialise on the
+// single writer, so this shows the cost of queueing for it.
+func BenchmarkTakeAttemptParallel(b *testing.B, s store.Store) {
+	ctx := b.Context()
+	benchMust(b, s.CreatePool(ctx, newPool("p1")))
+	var n atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(n.Add(1))
+			subject := fmt.Sprintf("user-%05d", (i*7919)%benchSubjects)
+			now := t0.Add(time.Duration(i) * time.Millisecond)
+			if _, err := s.TakeAttempt(ctx, "p1", subject, "confirm:RESET", now, time.Hour, 5); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkCodeAndMessageTx measures the write of ForgotPassword: one
+// transaction that stores the user's new code and enqueues the message
+// carrying it, in a pool of benchUsers users.
+func BenchmarkCodeAndMessageTx(b *testing.B, s store.Store) {
+	ctx := b.Context()
+	seedUsers(b, ctx, s, "p1", benchUsers)
+	i := 0
+	for b.Loop() {
+		n := (i * 7919) % benchUsers
+		name := fmt.Sprintf("user-%05d", n)
+		err := s.Tx(ctx, func(tx store.Store) error {
+			c := newCode("p1", name, "RESET", fmt.Sprint(i))
+			if err := tx.PutCode(ctx, c); err != nil {
+				return err
+			}
+			return tx.EnqueueMessage(ctx, newMessage("p1", name, name+"@example.com", i))
+		})
+		if err != nil {
 			b.Fatal(err)
 		}
 		i++

@@ -57,6 +57,10 @@ func newUser(poolID, username string, extra ...store.UserKey) *store.User {
 		Keys:      append(keys, extra...),
 		CreatedAt: t0,
 		UpdatedAt: t0.Add(3 * time.Second),
+		// Every fixture user has a history, so every user test checks that
+		// it round-trips (and the Update tests that it is replaced).
+		PasswordHistory:   []string{"hash-2-" + username, "hash-1-" + username},
+		PasswordChangedAt: t0.Add(-time.Hour),
 	}
 }
 
@@ -175,15 +179,27 @@ func userView(u *store.User) string {
 	for _, a := range u.Attributes {
 		attrs = append(attrs, fmt.Sprintf("%q:%q", a.Name, a.Value))
 	}
-	return fmt.Sprintf("User{PoolID:%q Username:%q Sub:%q Status:%q Enabled:%v PasswordHash:%q Attributes:[%s] Keys:[%s] CreatedAt:%s UpdatedAt:%s}",
+	return fmt.Sprintf("User{PoolID:%q Username:%q Sub:%q Status:%q Enabled:%v PasswordHash:%q Attributes:[%s] Keys:[%s] CreatedAt:%s UpdatedAt:%s PasswordHistory:%q PasswordChangedAt:%s}",
 		u.PoolID, u.Username, u.Sub, u.Status, u.Enabled, u.PasswordHash,
-		strings.Join(attrs, " "), strings.Join(keys, " "), timeView(u.CreatedAt), timeView(u.UpdatedAt))
+		strings.Join(attrs, " "), strings.Join(keys, " "), timeView(u.CreatedAt), timeView(u.UpdatedAt),
+		u.PasswordHistory, timeView(u.PasswordChangedAt))
 }
 
 func tokenView(r *store.RefreshToken) string {
 	return fmt.Sprintf("RefreshToken{ID:%q Hash:%x PoolID:%q ClientID:%q Username:%q AuthTime:%s CreatedAt:%s ExpiresAt:%s Revoked:%v}",
 		r.ID, r.Hash, r.PoolID, r.ClientID, r.Username,
 		timeView(r.AuthTime), timeView(r.CreatedAt), timeView(r.ExpiresAt), r.Revoked)
+}
+
+func codeView(c *store.Code) string {
+	return fmt.Sprintf("Code{PoolID:%q Username:%q Purpose:%q MAC:%x Attribute:%q CreatedAt:%s ExpiresAt:%s}",
+		c.PoolID, c.Username, c.Purpose, c.MAC, c.Attribute, timeView(c.CreatedAt), timeView(c.ExpiresAt))
+}
+
+func messageView(m *store.Message) string {
+	return fmt.Sprintf("Message{ID:%d PoolID:%q Username:%q Purpose:%q Medium:%q Destination:%q Subject:%q Body:%q Code:%q SuppressedReason:%q Status:%q CreatedAt:%s}",
+		m.ID, m.PoolID, m.Username, m.Purpose, m.Medium, m.Destination, m.Subject, m.Body,
+		m.Code, m.SuppressedReason, m.Status, timeView(m.CreatedAt))
 }
 
 func signingKeyView(k *store.SigningKey) string {

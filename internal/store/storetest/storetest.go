@@ -44,6 +44,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RefreshTokens", tokenTests},
 		{"SigningKeys", signingKeyTests},
 		{"Settings", settingTests},
+		{"Codes", codeTests},
+		{"Attempts", attemptTests},
+		{"Outbox", outboxTests},
 		{"Tx", txTests},
 		{"Times", timeTests},
 	}

@@ -284,6 +284,27 @@ var timeTests = []testCase{
 		gotK, err := s.GetSigningKey(ctx, "p1")
 		must(t, err, "GetSigningKey")
 		checkTimes(t, "signing key", []time.Time{gotK.CreatedAt}, want)
+
+		u.PasswordChangedAt = in2
+		must(t, s.UpdateUser(ctx, u), "UpdateUser")
+		gotU, err = s.GetUserByKey(ctx, "p1", "username", "u")
+		must(t, err, "GetUserByKey")
+		checkTimes(t, "user password change", []time.Time{gotU.PasswordChangedAt}, want2)
+
+		code := &store.Code{PoolID: "p1", Username: "u", Purpose: "RESET", MAC: []byte("m"), CreatedAt: in2, ExpiresAt: in}
+		must(t, s.PutCode(ctx, code), "PutCode")
+		gotCode, err := s.GetCode(ctx, "p1", "u", "RESET")
+		must(t, err, "GetCode")
+		checkTimes(t, "code", []time.Time{gotCode.CreatedAt, gotCode.ExpiresAt}, want2, want)
+
+		m := &store.Message{PoolID: "p1", CreatedAt: in}
+		must(t, s.EnqueueMessage(ctx, m), "EnqueueMessage")
+		gotM, err := s.ListMessages(ctx, store.MessageFilter{})
+		must(t, err, "ListMessages")
+		if len(gotM) != 1 {
+			t.Fatalf("ListMessages returned %d messages, want 1", len(gotM))
+		}
+		checkTimes(t, "message", []time.Time{gotM[0].CreatedAt}, want)
 	}},
 }
 

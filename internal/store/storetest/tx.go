@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/userpool/userpool/internal/store"
 )
@@ -150,6 +151,106 @@ var txTests = []testCase{
 		})
 		if err != want { //nolint:errorlint // must be the very same error value
 			t.Fatalf("Tx = %v (%T), want the nested callback's error unchanged", err, err)
+		}
+	}},
+	{"CodeAndMessageCommitTogether", func(t *testing.T, ctx context.Context, s store.Store) {
+		// The transactional outbox, as ForgotPassword uses it: the code and
+		// the message carrying it are one commit.
+		createPool(t, ctx, s, "p1")
+		createUser(t, ctx, s, "p1", "alice")
+		c := newCode("p1", "alice", "RESET", "123456")
+		m := newMessage("p1", "alice", "alice@example.com", 123456)
+		err := s.Tx(ctx, func(tx store.Store) error {
+			if ok := take(t, ctx, tx, "p1", "alice", "request", t0, time.Hour, 1); !ok {
+				t.Errorf("TakeAttempt inside the Tx refused the first attempt")
+			}
+			putCode(t, ctx, tx, c)
+			enqueue(t, ctx, tx, m)
+			// Reads inside the Tx see its writes.
+			hasCode(t, ctx, tx, c)
+			got := listMessages(t, ctx, tx, store.MessageFilter{PoolID: "p1"})
+			sameList(t, messageView, got, []*store.Message{m}, "ListMessages inside the Tx")
+			wantTake(t, ctx, tx, "p1", "alice", "request", t0, time.Hour, 1, false)
+			return nil
+		})
+		must(t, err, "Tx")
+		hasCode(t, ctx, s, c)
+		// The ID set inside the Tx is the committed message's ID.
+		got := listMessages(t, ctx, s, store.MessageFilter{PoolID: "p1"})
+		sameList(t, messageView, got, []*store.Message{m}, "ListMessages after commit")
+		wantCount(t, ctx, s, "p1", "alice", "request", t0, time.Hour, 2)
+		must(t, s.Tx(ctx, func(tx store.Store) error {
+			return tx.ConsumeCode(ctx, "p1", "alice", "RESET", c.MAC)
+		}), "Tx consuming the code")
+		noCode(t, ctx, s, "p1", "alice", "RESET")
+	}},
+	{"CodeAndMessageRollBackTogether", func(t *testing.T, ctx context.Context, s store.Store) {
+		createPool(t, ctx, s, "p1")
+		createUser(t, ctx, s, "p1", "alice")
+		want := &txError{"delivery cannot be scheduled"}
+		err := s.Tx(ctx, func(tx store.Store) error {
+			putCode(t, ctx, tx, newCode("p1", "alice", "RESET", "123456"))
+			enqueue(t, ctx, tx, newMessage("p1", "alice", "alice@example.com", 123456))
+			return want
+		})
+		if err != want { //nolint:errorlint // the very same error value
+			t.Fatalf("Tx returned %v (%T), want the callback's error unchanged", err, err)
+		}
+		noCode(t, ctx, s, "p1", "alice", "RESET")
+		if got := listMessages(t, ctx, s, store.MessageFilter{}); len(got) != 0 {
+			t.Errorf("ListMessages after rollback = %v, want none", got)
+		}
+		// And the same for a nested Tx inside a failing one.
+		err = s.Tx(ctx, func(tx store.Store) error {
+			must(t, tx.Tx(ctx, func(inner store.Store) error {
+				putCode(t, ctx, inner, newCode("p1", "alice", "RESET", "654321"))
+				enqueue(t, ctx, inner, newMessage("p1", "alice", "alice@example.com", 654321))
+				return nil
+			}), "nested Tx")
+			return want
+		})
+		if err != want { //nolint:errorlint // the very same error value
+			t.Fatalf("Tx returned %v (%T), want the callback's error unchanged", err, err)
+		}
+		noCode(t, ctx, s, "p1", "alice", "RESET")
+		if got := listMessages(t, ctx, s, store.MessageFilter{}); len(got) != 0 {
+			t.Errorf("ListMessages after the nested rollback = %v, want none", got)
+		}
+	}},
+	{"RecoveryWritesRollBack", func(t *testing.T, ctx context.Context, s store.Store) {
+		// Every write of the recovery methods is undone with the Tx:
+		// replacing and consuming codes, recording and clearing attempts.
+		createPool(t, ctx, s, "p1")
+		createUser(t, ctx, s, "p1", "alice")
+		createUser(t, ctx, s, "p1", "bob")
+		a := putCode(t, ctx, s, newCode("p1", "alice", "RESET", "1"))
+		b := putCode(t, ctx, s, newCode("p1", "bob", "RESET", "2"))
+		take(t, ctx, s, "p1", "alice", "confirm", t0, time.Hour, 1)
+		kept := enqueue(t, ctx, s, newMessage("p1", "alice", "alice@example.com", 1))
+		err := s.Tx(ctx, func(tx store.Store) error {
+			putCode(t, ctx, tx, newCode("p1", "alice", "RESET", "3"))
+			must(t, tx.ConsumeCode(ctx, "p1", "bob", "RESET", b.MAC), "ConsumeCode inside the Tx")
+			noCode(t, ctx, tx, "p1", "bob", "RESET")
+			must(t, tx.ClearAttempts(ctx, "p1", "alice", "confirm"), "ClearAttempts inside the Tx")
+			for range 3 {
+				take(t, ctx, tx, "p1", "carol", "confirm", t0, time.Hour, 1)
+			}
+			enqueue(t, ctx, tx, newMessage("p1", "bob", "bob@example.com", 2))
+			return &txError{"fails"}
+		})
+		if err == nil {
+			t.Fatal("Tx succeeded, want the callback's error")
+		}
+		hasCode(t, ctx, s, a)
+		hasCode(t, ctx, s, b)
+		wantCount(t, ctx, s, "p1", "alice", "confirm", t0, time.Hour, 1)
+		wantCount(t, ctx, s, "p1", "carol", "confirm", t0, time.Hour, 0)
+		got := listMessages(t, ctx, s, store.MessageFilter{})
+		sameList(t, messageView, got, []*store.Message{kept}, "ListMessages after rollback")
+		// IDs still increase past the rolled-back message.
+		next := enqueue(t, ctx, s, newMessage("p1", "bob", "bob@example.com", 3))
+		if next.ID <= kept.ID {
+			t.Errorf("message after the rollback got ID %d, want more than %d", next.ID, kept.ID)
 		}
 	}},
 	{"ConcurrentTxs", func(t *testing.T, ctx context.Context, s store.Store) {

@@ -180,6 +180,42 @@ var userTests = []testCase{
 		again := createUser(t, ctx, s, "p1", "alice", email("alice@example.com"))
 		lookup(t, ctx, s, again)
 	}},
+	{"PasswordHistory", func(t *testing.T, ctx context.Context, s store.Store) {
+		createPool(t, ctx, s, "p1")
+		u := newUser("p1", "alice")
+		u.PasswordHistory = []string{"h3", "h2", "h1"} // newest first: kept in order
+		u.PasswordChangedAt = t0.Add(-24 * time.Hour)
+		must(t, s.CreateUser(ctx, u), "CreateUser")
+		fresh := newUser("p1", "bob") // no history, unknown change time
+		fresh.PasswordHistory, fresh.PasswordChangedAt = nil, time.Time{}
+		must(t, s.CreateUser(ctx, fresh), "CreateUser without history")
+		lookup(t, ctx, s, u)
+		lookup(t, ctx, s, fresh)
+		wantUnknownChange(t, ctx, s, fresh)
+		us, err := s.ListUsers(ctx, "p1", "", 10)
+		must(t, err, "ListUsers")
+		sameList(t, userView, us, []*store.User{u, fresh}, "ListUsers")
+
+		// A password change: the old hash goes to the front of the history.
+		u.PasswordHistory = append([]string{u.PasswordHash}, u.PasswordHistory...)
+		u.PasswordHash, u.PasswordChangedAt = "h5", t0
+		must(t, s.UpdateUser(ctx, u), "UpdateUser")
+		lookup(t, ctx, s, u)
+		fresh.PasswordHistory, fresh.PasswordChangedAt = []string{"x"}, t0.Add(time.Minute)
+		must(t, s.UpdateUser(ctx, fresh), "UpdateUser of the user without history")
+		lookup(t, ctx, s, fresh)
+
+		// Back to none: an empty history and the zero time round-trip too.
+		u.PasswordHistory, u.PasswordChangedAt = []string{}, time.Time{}
+		must(t, s.UpdateUser(ctx, u), "UpdateUser clearing the history")
+		lookup(t, ctx, s, u)
+		wantUnknownChange(t, ctx, s, u)
+		us, err = s.ListUsers(ctx, "p1", "", 1)
+		must(t, err, "ListUsers")
+		if len(us) != 1 || !us[0].PasswordChangedAt.IsZero() || len(us[0].PasswordHistory) != 0 {
+			t.Errorf("ListUsers: %v, want alice with no history and a zero PasswordChangedAt", us)
+		}
+	}},
 	{"ListPaginationAndCount", testListUsers},
 	{"ReturnsCopies", func(t *testing.T, ctx context.Context, s store.Store) {
 		createPool(t, ctx, s, "p1")
@@ -188,10 +224,12 @@ var userTests = []testCase{
 		want := newUser("p1", "alice", email("alice@example.com"))
 		in.Attributes[0].Value = "changed input"
 		in.Keys[0].Value = "changed input"
+		in.PasswordHistory[0] = "changed input"
 		got, err := s.GetUserByKey(ctx, "p1", "username", "alice")
 		must(t, err, "GetUserByKey")
 		got.Attributes[0].Value = "changed output"
 		got.Keys[0].Value = "changed output"
+		got.PasswordHistory[0] = "changed output"
 		lookup(t, ctx, s, want)
 	}},
 }
@@ -236,5 +274,16 @@ func testListUsers(t *testing.T, ctx context.Context, s store.Store) {
 	must(t, err, "ListUsers of an empty pool")
 	if len(us) != 0 {
 		t.Errorf("ListUsers of an empty pool returned %d users", len(us))
+	}
+}
+
+// wantUnknownChange asserts that the user's PasswordChangedAt reads back as
+// the zero time.Time, which callers test with IsZero.
+func wantUnknownChange(t *testing.T, ctx context.Context, s store.Store, u *store.User) {
+	t.Helper()
+	got, err := s.GetUserByKey(ctx, u.PoolID, "username", u.Username)
+	must(t, err, "GetUserByKey")
+	if !got.PasswordChangedAt.IsZero() {
+		t.Errorf("PasswordChangedAt of %s = %s, want the zero time", u.Username, timeView(got.PasswordChangedAt))
 	}
 }

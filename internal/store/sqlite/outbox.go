@@ -1,0 +1,84 @@
+// The outbox: messages to deliver, written in the transaction of the change
+// that causes them.
+
+package sqlite
+
+import (
+	"context"
+	"strings"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+const messageColumns = `id, pool_id, username, purpose, medium, destination, subject, body,
+	code, suppressed_reason, status, created_at`
+
+func scanMessage(sc scanner) (*store.Message, error) {
+	var (
+		m       store.Message
+		created int64
+	)
+	err := sc.Scan(&m.ID, &m.PoolID, &m.Username, &m.Purpose, &m.Medium, &m.Destination,
+		&m.Subject, &m.Body, &m.Code, &m.SuppressedReason, &m.Status, &created)
+	if err != nil {
+		return nil, err
+	}
+	m.CreatedAt = fromMS(created)
+	return &m, nil
+}
+
+// defaultMessageLimit is ListMessages' limit when the filter sets none.
+const defaultMessageLimit = 100
+
+// EnqueueMessage inserts m and sets m.ID to the id SQLite assigned. The id
+// column is AUTOINCREMENT: ids grow and are never reused, even when the
+// newest message is deleted. Writers are serialised, so a message committed
+// later always has a higher id than every message committed before it, and
+// a reader's AfterID cursor never skips one. (Only the id of an insert
+// whose transaction rolled back can be handed out again, and no reader ever
+// saw that one; m.ID then names a message that was never stored.)
+func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
+	res, err := s.writes().ExecContext(ctx, "INSERT INTO messages ("+messageColumns+`)
+		VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.PoolID, m.Username, m.Purpose, m.Medium, m.Destination, m.Subject, m.Body,
+		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt))
+	if err != nil {
+		return translate("enqueue message", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return translate("enqueue message", err)
+	}
+	m.ID = id
+	return nil
+}
+
+// ListMessages returns the messages f selects, highest ID first.
+func (s *Store) ListMessages(ctx context.Context, f store.MessageFilter) ([]*store.Message, error) {
+	query, args := messageQuery(f)
+	return queryAll(ctx, s.reads(), "list messages", scanMessage, query, args...)
+}
+
+// messageQuery builds ListMessages' query. Only the filters that are set
+// become conditions, so each combination is its own constant query (at most
+// eight) that the reader pool prepares once, and the inbox queries walk
+// messages_inbox or messages_destination backwards instead of sorting.
+func messageQuery(f store.MessageFilter) (string, []any) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultMessageLimit
+	}
+	var b strings.Builder
+	b.WriteString("SELECT " + messageColumns + " FROM messages WHERE id > ?")
+	args := []any{f.AfterID}
+	for _, c := range []struct{ column, value string }{
+		{"pool_id", f.PoolID}, {"username", f.Username}, {"destination", f.Destination},
+	} {
+		if c.value != "" {
+			b.WriteString(" AND " + c.column + " = ?")
+			args = append(args, c.value)
+		}
+	}
+	b.WriteString(" ORDER BY id DESC LIMIT ?")
+	return b.String(), append(args, limit)
+}
