@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -27,6 +29,11 @@ type config struct {
 	Argon2          passhash.Params
 	HashConcurrency int
 	ShutdownTimeout time.Duration
+	DevFixedCode    string
+	SecretKeyFile   string
+	LimitRequests   int
+	LimitConfirms   int
+	LimitWindow     time.Duration
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
@@ -51,6 +58,11 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	par := fs.Uint("argon2-parallelism", uint(passhash.OWASP.Parallelism), "argon2id lanes (OWASP: 1)")
 	fs.IntVar(&c.HashConcurrency, "hash-concurrency", 0, "password hashes run at once (default GOMAXPROCS); bounds memory")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	fs.StringVar(&c.DevFixedCode, "dev-fixed-code", "", "with --dev: every code is this 6-digit value")
+	fs.StringVar(&c.SecretKeyFile, "secret-key-file", "", "file holding the key codes are HMACed with (default: generated once, kept in the database)")
+	fs.IntVar(&c.LimitRequests, "limit-requests", 5, "code requests per user per --limit-window (ForgotPassword, resends)")
+	fs.IntVar(&c.LimitConfirms, "limit-confirms", 5, "code entries per user per --limit-window (ConfirmForgotPassword, ...)")
+	fs.DurationVar(&c.LimitWindow, "limit-window", time.Hour, "rolling window of the attempt limits")
 	if err := parseWithEnv(fs, args, getenv); err != nil {
 		return nil, err
 	}
@@ -101,6 +113,10 @@ func (c *config) validate() error {
 	check(c.MaxBody < 1024, "--max-body %d: must be at least 1024", c.MaxBody)
 	check(!oneOf(c.LogLevel, "debug", "info", "warn", "error"), "--log-level %q: want debug, info, warn or error", c.LogLevel)
 	check(!oneOf(c.LogFormat, "text", "json"), "--log-format %q: want text or json", c.LogFormat)
+	check(c.DevFixedCode != "" && !c.Dev, "--dev-fixed-code needs --dev")
+	check(c.DevFixedCode != "" && !sixDigits(c.DevFixedCode), "--dev-fixed-code %q: want 6 digits", c.DevFixedCode)
+	check(c.LimitRequests < 1 || c.LimitConfirms < 1, "--limit-requests and --limit-confirms must be at least 1")
+	check(c.LimitWindow < time.Second, "--limit-window must be at least 1s")
 	if err := c.Argon2.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -122,4 +138,34 @@ func oneOf(v string, options ...string) bool {
 		}
 	}
 	return false
+}
+
+func sixDigits(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// readSecretKey reads --secret-key-file: at least 32 bytes of key material
+// (surrounding whitespace ignored), so that codes' HMACs cannot be brute
+// forced offline from a stolen database.
+func readSecretKey(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--secret-key-file: %w", err)
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) < 32 {
+		return nil, fmt.Errorf("--secret-key-file %s: want at least 32 bytes of key material, got %d", path, len(b))
+	}
+	return b, nil
 }

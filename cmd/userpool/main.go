@@ -33,6 +33,7 @@ const usage = `usage: userpool <command> [flags]
 
 commands:
   serve     run the server (userpool serve -h for flags)
+  messages  print messages from a --dev server's inbox (userpool messages -h)
   version   print the version
 `
 
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return serve(ctx, cfg, stdout, stderr)
+	case "messages":
+		return messages(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "userpool %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil
@@ -116,12 +119,25 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svc, err := userpool.New(ctx, st, hasher, userpool.SystemClock{}, log,
-		userpool.Config{Region: cfg.Region, IssuerBase: base})
+	codeKey, err := readSecretKey(cfg.SecretKeyFile)
 	if err != nil {
 		return err
 	}
-	handler := server.New(server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, Dev: cfg.Dev})
+	// With --dev the clock can be moved through the development API;
+	// without it, time is the system's.
+	var clock userpool.Clock = userpool.SystemClock{}
+	devClock := &userpool.DevClock{}
+	if cfg.Dev {
+		clock = devClock
+	}
+	svc, err := userpool.New(ctx, st, hasher, clock, log, userpool.Config{Region: cfg.Region, IssuerBase: base,
+		FixedCode: cfg.DevFixedCode, CodeKey: codeKey,
+		Limits: userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow}})
+	if err != nil {
+		return err
+	}
+	handler := server.New(server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, Dev: cfg.Dev,
+		DevClock: devClock})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}

@@ -224,7 +224,7 @@ func TestNewPasswordRequiredSessionExpires(t *testing.T) {
 	t.Parallel()
 	e, poolID, clientID := authSetup(t)
 	session := newPasswordChallenge(t, e, poolID, clientID)
-	e.Clock.offset = 3*time.Minute + 5*time.Second // AuthSessionValidity defaults to 3 minutes
+	e.Clock.Advance(3*time.Minute + 5*time.Second) // AuthSessionValidity defaults to 3 minutes
 	_, err := e.respondNewPassword(clientID, session, "NewPassw0rd!")
 	wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user, session is expired.")
 	if got := e.getUser(poolID, "bob").UserStatus; got != types.UserStatusTypeForceChangePassword {
@@ -315,7 +315,7 @@ func TestAccessTokenExpiry(t *testing.T) {
 	t.Parallel()
 	e, _, clientID := authSetup(t)
 	s := e.signIn(clientID, "alice", goodPassword)
-	e.Clock.offset = time.Hour + time.Minute // access tokens live one hour by default
+	e.Clock.Advance(time.Hour + time.Minute) // access tokens live one hour by default
 	wantAPIError(t, e.getUserErr(aws.ToString(s.AccessToken)), "NotAuthorizedException", "Access Token has expired")
 	// The refresh token (30 days) still works and gives a live access token.
 	out, err := e.refresh(clientID, aws.ToString(s.RefreshToken))

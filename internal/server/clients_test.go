@@ -141,7 +141,7 @@ func TestUpdateUserPoolClient(t *testing.T) {
 		in.RefreshTokenValidity = 10
 	})
 	id := aws.ToString(created.ClientId)
-	e.Clock.offset = 2 * time.Second
+	e.Clock.Advance(2 * time.Second)
 	out, err := e.SDK.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientId: aws.String(id),
 		ClientName: aws.String("renamed"), PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})
 	ok(t, err, "UpdateUserPoolClient")

@@ -25,15 +25,31 @@ type env struct {
 	t     *testing.T
 	URL   string
 	SDK   *cip.Client
-	Clock *testClock
+	Clock *userpool.DevClock
 }
 
-// testClock is a movable clock for expiry tests.
-type testClock struct{ offset time.Duration }
+// envConfig adjusts newEnv.
+type envConfig struct {
+	dev bool
+	svc userpool.Config
+}
 
-func (c *testClock) Now() time.Time { return time.Now().Add(c.offset) }
+// withDev mounts the development API (/_userpool/...).
+func withDev(c *envConfig) { c.dev = true }
 
-func newEnv(t *testing.T) *env {
+// withLimits sets the attempt limits.
+func withLimits(requests, confirms int) func(*envConfig) {
+	return func(c *envConfig) {
+		c.svc.Limits = userpool.Limits{Requests: requests, Confirms: confirms, Window: time.Hour}
+	}
+}
+
+// withFixedCode makes every code the given value.
+func withFixedCode(code string) func(*envConfig) {
+	return func(c *envConfig) { c.svc.FixedCode = code }
+}
+
+func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 	t.Helper()
 	ctx := t.Context()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "userpool.db"))
@@ -45,18 +61,23 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &testClock{}
+	clock := &userpool.DevClock{}
+	cfg := envConfig{svc: userpool.Config{Region: "us-east-1"}}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	// The issuer must be the server's own URL: listen first, then build.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
-	svc, err := userpool.New(ctx, st, hasher, clock, nil, userpool.Config{Region: "us-east-1", IssuerBase: url})
+	cfg.svc.IssuerBase = url
+	svc, err := userpool.New(ctx, st, hasher, clock, nil, cfg.svc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc}))
+	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc, Dev: cfg.dev, DevClock: clock}))
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()

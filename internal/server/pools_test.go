@@ -275,7 +275,7 @@ func TestUpdateUserPoolResetsOmittedKeepsImmutable(t *testing.T) {
 		in.VerificationMessageTemplate = &types.VerificationMessageTemplateType{EmailMessage: aws.String("Old {####}")}
 	})
 	id := aws.ToString(before.Id)
-	e.Clock.offset = 2 * time.Second // LastModifiedDate must visibly move
+	e.Clock.Advance(2 * time.Second) // LastModifiedDate must visibly move
 	_, err := e.SDK.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: aws.String(id),
 		VerificationMessageTemplate: &types.VerificationMessageTemplateType{EmailMessage: aws.String("New {####}")}})
 	ok(t, err, "UpdateUserPool")

@@ -63,6 +63,14 @@ func routes(s *userpool.Service) map[string]handler {
 		"AdminInitiateAuth":           op(s.AdminInitiateAuth),
 		"RespondToAuthChallenge":      op(s.RespondToAuthChallenge),
 		"AdminRespondToAuthChallenge": op(s.AdminRespondToAuthChallenge),
+		// Account recovery and confirmation codes.
+		"ForgotPassword":                   op(s.ForgotPassword),
+		"ConfirmForgotPassword":            op(s.ConfirmForgotPassword),
+		"AdminResetUserPassword":           op(s.AdminResetUserPassword),
+		"ResendConfirmationCode":           op(s.ResendConfirmationCode),
+		"ConfirmSignUp":                    op(s.ConfirmSignUp),
+		"GetUserAttributeVerificationCode": op(s.GetUserAttributeVerificationCode),
+		"VerifyUserAttribute":              op(s.VerifyUserAttribute),
 		// Self-service with an access token.
 		"GetUser":              op(s.GetUser),
 		"ChangePassword":       op(s.ChangePassword),

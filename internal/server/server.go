@@ -27,10 +27,10 @@ type Config struct {
 	Log     *slog.Logger
 	// MaxBody is the request body limit in bytes (DefaultMaxBody if 0).
 	MaxBody int64
-	// Dev mounts the development API under /_userpool/ (DevAPI); without
-	// it those paths do not exist (404).
-	Dev    bool
-	DevAPI http.Handler
+	// Dev mounts the development API under /_userpool/ (devapi.go), with
+	// DevClock as the clock it moves; without Dev those paths are 404.
+	Dev      bool
+	DevClock *userpool.DevClock
 }
 
 // Server is the HTTP handler.
@@ -56,8 +56,11 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("GET /{pool}/.well-known/jwks.json", s.jwks)
 	s.mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", s.openidConfiguration)
-	if cfg.Dev && cfg.DevAPI != nil {
-		s.mux.Handle("/_userpool/", cfg.DevAPI)
+	if cfg.Dev {
+		if cfg.DevClock == nil {
+			cfg.DevClock = &userpool.DevClock{}
+		}
+		registerDevAPI(s.mux, cfg.Service, cfg.DevClock)
 	}
 	return s
 }

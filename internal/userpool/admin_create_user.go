@@ -57,7 +57,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err != nil {
 		return nil, err
 	}
-	u.PasswordHash = hash
+	s.setPassword(u, hash)
 	err = s.store.Tx(ctx, func(tx store.Store) error {
 		return s.saveUser(ctx, tx, pool, u, true, in.ForceAliasCreation)
 	})
@@ -72,7 +72,7 @@ func (s *Service) resendInvitation(ctx context.Context, in *AdminCreateUserInput
 		if u.Status != StatusForceChangePassword {
 			return newErr(UnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD.", u.Username) // UNVERIFIED
 		}
-		u.PasswordHash = hash
+		s.setPassword(u, hash)
 		return nil
 	})
 	if err != nil {

@@ -142,16 +142,18 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPasswordPolicy(pool.doc.passwordPolicy(), in.Password, policyPrefixConfirm); err != nil {
-		return nil, err
-	}
-	// Hash before the transaction: hashing is slow and needs no lock.
-	hash, err := s.hasher.Hash(ctx, in.Password)
+	u, err := s.adminUser(ctx, s.store, pool, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.mutateUser(ctx, in.UserPoolId, in.Username, func(_ *poolView, u *store.User) error {
-		u.PasswordHash = hash
+	// Policy, history and hashing happen before the transaction: hashing is
+	// slow and needs no lock.
+	hash, err := s.newPasswordHash(ctx, pool, u, in.Password, policyPrefixConfirm)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.mutateUser(ctx, in.UserPoolId, in.Username, func(p *poolView, u *store.User) error {
+		s.setPassword(u, hash)
 		u.Status = StatusForceChangePassword
 		if in.Permanent {
 			u.Status = StatusConfirmed
@@ -172,13 +174,7 @@ type AdminUpdateUserAttributesInput struct {
 // AdminUpdateUserAttributes changes attributes; setting email_verified or
 // phone_number_verified to "true" is how admins make recovery possible (spec §6).
 func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdateUserAttributesInput) (*Empty, error) {
-	_, err := s.mutateUser(ctx, in.UserPoolId, in.Username, func(pool *poolView, u *store.User) error {
-		if err := pool.doc.checkAttributes(in.UserAttributes, attrUpdate); err != nil {
-			return err
-		}
-		applyAttributes(u, in.UserAttributes)
-		return nil
-	})
+	_, err := s.updateAttributes(ctx, in.UserPoolId, in.Username, in.UserAttributes)
 	return &Empty{}, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/store"
@@ -63,6 +64,9 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 		return nil, err
 	}
 	if u.Status == StatusForceChangePassword {
+		if s.temporaryPasswordExpired(c.pool, u) {
+			return nil, errTempPasswordExpiry
+		}
 		return s.newPasswordChallenge(c, u), nil
 	}
 	return s.issue(ctx, c, u)
@@ -163,4 +167,15 @@ func (s *Service) refreshAuth(ctx context.Context, c *clientView, params map[str
 		return nil, err
 	}
 	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: res}, nil
+}
+
+// temporaryPasswordExpired applies TemporaryPasswordValidityDays to a
+// FORCE_CHANGE_PASSWORD user's temporary password (spec §3.3): after it,
+// only an administrator can issue a new one.
+func (s *Service) temporaryPasswordExpired(pool *poolView, u *store.User) bool {
+	days := pool.doc.passwordPolicy().TemporaryPasswordValidityDays
+	if u.PasswordChangedAt.IsZero() || days <= 0 {
+		return false
+	}
+	return !s.now().Before(u.PasswordChangedAt.Add(time.Duration(days) * 24 * time.Hour))
 }

@@ -114,6 +114,28 @@ var (
 	errRequiredAttrs      = newErr(InvalidParameter, "Cannot modify a required attribute.")                 // UNVERIFIED
 )
 
+// Account recovery (spec §2.12, §3.2).
+var (
+	// spec §2.4/§2.5 (OBS, many reports).
+	errNoVerifiedContact = newErr(InvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
+	// spec §2.5: FORCE_CHANGE_PASSWORD and EXTERNAL_PROVIDER users (OBS).
+	errCannotReset = newErr(NotAuthorized, "User password cannot be reset in the current state.")
+	// spec §2.4: admin_only (UNVERIFIED; moto's stand-in text).
+	errAdminOnlyRecovery = newErr(NotAuthorized, "Contact administrator to reset password.")
+	// spec §3.2 step 7 (OBS, very common).
+	errCodeMismatch = newErr(CodeMismatch, "Invalid verification code provided, please try again.")
+	errExpiredCode  = newErr(ExpiredCode, "Invalid code provided, please request a code again.")
+	// spec §2.9 (OBS/DOC).
+	errLimitExceeded = newErr(LimitExceeded, "Attempt limit exceeded, please try after some time.")
+	// spec §3.2 step 9 (text UNVERIFIED).
+	errPasswordReused = newErr(PasswordHistoryViolation, "The password you entered has been used recently. Please choose a different password.")
+	// ResendConfirmationCode (OBS).
+	errAlreadyConfirmed   = newErr(InvalidParameter, "User is already confirmed.")
+	errNoAutoVerification = newErr(InvalidParameter, "Cannot resend codes. Auto verification not turned on.")
+	// GetUserAttributeVerificationCode / VerifyUserAttribute without a value (UNVERIFIED).
+	errNothingToVerify = newErr(InvalidParameter, "The user has no value for this attribute; only email and phone_number can be verified.")
+)
+
 // Messages with parameters.
 
 func errPoolNotFound(id string) *Error {

@@ -64,23 +64,21 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 	if pw == "" {
 		return nil, errMissingNewPassword
 	}
-	if err := checkPasswordPolicy(c.pool.doc.passwordPolicy(), pw, policyPrefixConfirm); err != nil {
-		return nil, err
-	}
 	attrs := challengeAttributes(r)
 	if err := c.pool.doc.checkAttributes(attrs, attrUpdate); err != nil {
 		return nil, err
 	}
-	hash, err := s.hasher.Hash(ctx, pw)
+	hash, err := s.newPasswordHash(ctx, c.pool, nil, pw, policyPrefixConfirm)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.mutateUser(ctx, c.pool.ID, sess.Username, func(_ *poolView, u *store.User) error {
+	u, err := s.mutateUser(ctx, c.pool.ID, sess.Username, func(p *poolView, u *store.User) error {
 		if u.Status != StatusForceChangePassword {
 			return errInvalidSession // the challenge was already answered
 		}
 		applyAttributes(u, attrs)
-		u.PasswordHash, u.Status = hash, StatusConfirmed
+		s.setPassword(u, hash)
+		u.Status = StatusConfirmed
 		return nil
 	})
 	if errors.Is(err, errUserDoesNotExist) {

@@ -72,15 +72,12 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err := s.checkPassword(ctx, a.user, in.PreviousPassword); err != nil {
 		return nil, err
 	}
-	if err := checkPasswordPolicy(a.pool.doc.passwordPolicy(), in.ProposedPassword, policyPrefixSignUp); err != nil {
-		return nil, err
-	}
-	hash, err := s.hasher.Hash(ctx, in.ProposedPassword)
+	hash, err := s.newPasswordHash(ctx, a.pool, a.user, in.ProposedPassword, policyPrefixSignUp)
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.mutateUser(ctx, a.pool.ID, a.user.Username, func(_ *poolView, u *store.User) error {
-		u.PasswordHash = hash
+	_, err = s.mutateUser(ctx, a.pool.ID, a.user.Username, func(p *poolView, u *store.User) error {
+		s.setPassword(u, hash)
 		return nil
 	})
 	return &Empty{}, err
@@ -98,10 +95,9 @@ type UpdateUserAttributesOutput struct {
 	CodeDeliveryDetailsList []CodeDeliveryDetailsType `json:"CodeDeliveryDetailsList,omitempty"`
 }
 
-// UpdateUserAttributes changes the signed-in user's attributes. Users cannot
-// mark their own contact attributes verified.
-//
-// TODO(#3): send a verification code when email or phone_number changes.
+// UpdateUserAttributes changes the signed-in user's attributes and sends a
+// verification code for a changed, auto-verified email or phone number.
+// Users cannot mark their own contact attributes verified.
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttributesInput) (*UpdateUserAttributesOutput, error) {
 	a, err := s.verifyAccessToken(ctx, in.AccessToken)
 	if err != nil {
@@ -112,14 +108,11 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 			return nil, newErr(NotAuthorized, "A client attempted to write unauthorized attribute") // UNVERIFIED
 		}
 	}
-	_, err = s.mutateUser(ctx, a.pool.ID, a.user.Username, func(pool *poolView, u *store.User) error {
-		if err := pool.doc.checkAttributes(in.UserAttributes, attrUpdate); err != nil {
-			return err
-		}
-		applyAttributes(u, in.UserAttributes)
-		return nil
-	})
-	return &UpdateUserAttributesOutput{}, err
+	sent, err := s.updateAttributes(ctx, a.pool.ID, a.user.Username, in.UserAttributes)
+	if err != nil {
+		return nil, err
+	}
+	return &UpdateUserAttributesOutput{CodeDeliveryDetailsList: sent}, nil
 }
 
 // RevokeTokenInput is the RevokeToken request.

@@ -29,6 +29,13 @@ type Config struct {
 	IssuerBase string
 	// AccountID goes into pool ARNs.
 	AccountID string
+	// Limits are the per-user attempt limits (DefaultLimits if zero).
+	Limits Limits
+	// FixedCode, when set, is every code's value (development only).
+	FixedCode string
+	// CodeKey is the HMAC key codes are stored under; when empty, a random
+	// key is generated once and kept in the store.
+	CodeKey []byte
 }
 
 // Service implements the Cognito operations.
@@ -47,6 +54,10 @@ type Service struct {
 	// dummyHash makes unknown users cost one hash verification (auth.go).
 	dummyOnce sync.Once
 	dummyHash string
+	// codeKey is the HMAC key of stored codes (codes.go).
+	codeKey []byte
+	// msgSignal wakes inbox long polls (inbox.go).
+	msgSignal signal
 }
 
 // New returns a Service. It loads (or creates, once) the server secret that
@@ -61,12 +72,23 @@ func New(ctx context.Context, st store.Store, h *passhash.Hasher, clock Clock, l
 	if cfg.AccountID == "" {
 		cfg.AccountID = "000000000000"
 	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
 	key, err := st.GetOrCreateSetting(ctx, "session-key", randomBytes(32))
 	if err != nil {
 		return nil, err
 	}
+	codeKey := cfg.CodeKey
+	if len(codeKey) == 0 {
+		// Generated once and persisted, so codes survive restarts and every
+		// instance on the same database agrees on it.
+		if codeKey, err = st.GetOrCreateSetting(ctx, "code-hmac-key", randomBytes(32)); err != nil {
+			return nil, err
+		}
+	}
 	return &Service{store: st, hasher: h, clock: clock, log: log, cfg: cfg,
-		keys: map[string]*signingKey{}, sessionKey: key}, nil
+		keys: map[string]*signingKey{}, sessionKey: key, codeKey: codeKey}, nil
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }

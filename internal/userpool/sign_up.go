@@ -27,10 +27,9 @@ type SignUpOutput struct {
 	UserSub             string                   `json:"UserSub"`
 }
 
-// SignUp registers a user in UNCONFIRMED status.
-//
-// TODO(#3): send the confirmation code (AutoVerifiedAttributes) and return
-// its CodeDeliveryDetails; ConfirmSignUp comes with the code subsystem.
+// SignUp registers a user in UNCONFIRMED status and, when the pool
+// auto-verifies the user's email or phone_number, sends the confirmation
+// code (24-hour lifetime) that ConfirmSignUp takes.
 func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
 	c, err := s.loadClient(ctx, s.store, in.ClientId)
 	if err != nil {
@@ -49,15 +48,33 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err != nil {
 		return nil, err
 	}
-	if u.PasswordHash, err = s.hasher.Hash(ctx, in.Password); err != nil {
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
 		return nil, err
 	}
-	err = s.store.Tx(ctx, func(tx store.Store) error { return s.saveUser(ctx, tx, c.pool, u, true, false) })
+	s.setPassword(u, hash)
+	// The user, its confirmation code and the message carrying it commit
+	// together (transactional outbox).
+	t, sendCode := c.pool.doc.signUpTarget(u)
+	err = s.store.Tx(ctx, func(tx store.Store) error {
+		if err := s.saveUser(ctx, tx, c.pool, u, true, false); err != nil {
+			return err
+		}
+		if !sendCode {
+			return nil
+		}
+		return s.queueCode(ctx, tx, c.pool, u, purposeSignUp, kindSignUp, t)
+	})
 	if errors.Is(err, errUserAccountExists) {
 		return nil, errUserExists // SignUp's own wording (OBS)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &SignUpOutput{UserConfirmed: false, UserSub: u.Sub}, nil
+	out := &SignUpOutput{UserConfirmed: false, UserSub: u.Sub}
+	if sendCode {
+		s.notifyMessage()
+		out.CodeDeliveryDetails = t.details()
+	}
+	return out, nil
 }

@@ -1,0 +1,111 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/userpool/userpool/internal/passhash"
+	"github.com/userpool/userpool/internal/server"
+	"github.com/userpool/userpool/internal/store/sqlite"
+	"github.com/userpool/userpool/internal/userpool"
+)
+
+// benchHandler builds the full handler on a temp SQLite file with a pool,
+// a client and n users who have a verified email.
+func benchHandler(b *testing.B, n int) (http.Handler, string, string) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	h, _ := passhash.New(passhash.Minimum, 0)
+	svc, err := userpool.New(ctx, st, h, nil, nil, userpool.Config{Region: "us-east-1", IssuerBase: "http://bench",
+		Limits: userpool.Limits{Requests: 1 << 30, Confirms: 1 << 30, Window: 3600e9}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := server.New(server.Config{Service: svc})
+	call := func(op, body string) string {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, apiRequest(op, body))
+		if rec.Code != 200 {
+			b.Fatalf("%s: %d %s", op, rec.Code, rec.Body)
+		}
+		return rec.Body.String()
+	}
+	pool := between(call("CreateUserPool", `{"PoolName":"bench"}`), `"Id":"`, `"`)
+	client := between(call("CreateUserPoolClient", `{"UserPoolId":"`+pool+`","ClientName":"c"}`), `"ClientId":"`, `"`)
+	for i := range n {
+		call("AdminCreateUser", fmt.Sprintf(`{"UserPoolId":%q,"Username":"user%d","MessageAction":"SUPPRESS",
+			"UserAttributes":[{"Name":"email","Value":"user%d@example.com"},{"Name":"email_verified","Value":"true"}]}`, pool, i, i))
+		call("AdminSetUserPassword", fmt.Sprintf(`{"UserPoolId":%q,"Username":"user%d","Password":"Passw0rd!","Permanent":true}`, pool, i))
+	}
+	return srv, pool, client
+}
+
+func apiRequest(op, body string) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+	r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
+	r.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	return r
+}
+
+func between(s, start, end string) string {
+	_, rest, _ := strings.Cut(s, start)
+	v, _, _ := strings.Cut(rest, end)
+	return v
+}
+
+// BenchmarkForgotPassword measures the hot path in-process (no network):
+// protocol, validation, user lookup, attempt count, and the durable commit
+// of the code and its outbox message (fsync per commit).
+func BenchmarkForgotPassword(b *testing.B) {
+	srv, _, client := benchHandler(b, 100)
+	var i atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := i.Add(1) % 100
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, apiRequest("ForgotPassword", fmt.Sprintf(`{"ClientId":%q,"Username":"user%d"}`, client, n)))
+			if rec.Code != 200 {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+// BenchmarkForgotPasswordUnknownUser is the LEGACY error path: no write.
+func BenchmarkForgotPasswordUnknownUser(b *testing.B) {
+	srv, _, client := benchHandler(b, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, apiRequest("ForgotPassword", fmt.Sprintf(`{"ClientId":%q,"Username":"nobody"}`, client)))
+		if rec.Code != 400 {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+// BenchmarkValidationError is the cheapest rejection: the model check.
+func BenchmarkValidationError(b *testing.B) {
+	srv, _, _ := benchHandler(b, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, apiRequest("ForgotPassword", `{"ClientId":"","Username":""}`))
+		if rec.Code != 400 {
+			b.Fatal(rec.Code)
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package userpool
+
+import (
+	"context"
+	"crypto/hmac"
+	"errors"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// checkedCode is a code that matched; consume it inside the transaction
+// that applies its effect.
+type checkedCode struct {
+	rec *store.Code
+	mac []byte
+}
+
+// checkCode counts one confirm attempt, then compares the entered code with
+// the outstanding one (spec §3.2 steps 6–7): nothing outstanding or past
+// its lifetime → ExpiredCodeException; a different code →
+// CodeMismatchException. sentTo is the address the code must have been
+// sent to ("" for reset codes). The comparison is between HMACs, in
+// constant time.
+func (s *Service) checkCode(ctx context.Context, pool *poolView, u *store.User, p codePurpose, sentTo, code string) (*checkedCode, error) {
+	if err := s.takeAttempt(ctx, pool.ID, u.Username, attemptConfirm, p); err != nil {
+		return nil, err
+	}
+	rec, err := s.store.GetCode(ctx, pool.ID, u.Username, string(p))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errExpiredCode
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.now().Before(rec.ExpiresAt) {
+		return nil, errExpiredCode
+	}
+	mac := s.codeMAC(pool.ID, u.Username, p, sentTo, code)
+	if !hmac.Equal(mac, rec.MAC) {
+		return nil, errCodeMismatch
+	}
+	return &checkedCode{rec: rec, mac: mac}, nil
+}
+
+// consume deletes the code inside tx. Losing a race to a concurrent
+// confirmation of the same code means the code is used up: ExpiredCode, so
+// exactly one of parallel confirmations succeeds.
+func (cc *checkedCode) consume(ctx context.Context, tx store.Store) error {
+	err := tx.ConsumeCode(ctx, cc.rec.PoolID, cc.rec.Username, cc.rec.Purpose, cc.mac)
+	if errors.Is(err, store.ErrNotFound) {
+		return errExpiredCode
+	}
+	return err
+}
+
+// confirmUnknown answers a confirmation for a name that resolves to no user,
+// or for a disabled one: under ENABLED, CodeMismatchException after counting
+// an attempt like a real check would (spec §2.7); under LEGACY, err.
+func (s *Service) confirmUnknown(ctx context.Context, c *clientView, subject string, p codePurpose, err error) error {
+	if !c.doc.preventsExistenceErrors() {
+		return err
+	}
+	if lerr := s.takeAttempt(ctx, c.pool.ID, subject, attemptConfirm, p); lerr != nil {
+		return lerr
+	}
+	return errCodeMismatch
+}

@@ -1,0 +1,118 @@
+package userpool
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// Message kinds, as the development inbox reports them.
+const (
+	kindForgotPassword  = "FORGOT_PASSWORD"
+	kindSignUp          = "SIGN_UP"
+	kindResendCode      = "RESEND_CODE"
+	kindAdminReset      = "ADMIN_RESET"
+	kindVerifyAttribute = "VERIFY_ATTRIBUTE"
+)
+
+// target is where one code goes.
+type target struct {
+	medium string // "EMAIL" or "SMS"
+	attr   string // "email" or "phone_number"
+	to     string // the unmasked address
+}
+
+func emailTarget(to string) target { return target{medium: "EMAIL", attr: "email", to: to} }
+func phoneTarget(to string) target { return target{medium: "SMS", attr: "phone_number", to: to} }
+
+func targetFor(attr, to string) target {
+	if attr == "phone_number" {
+		return phoneTarget(to)
+	}
+	return emailTarget(to)
+}
+
+// details is the masked CodeDeliveryDetails Cognito returns (spec §2.6).
+func (t target) details() *CodeDeliveryDetailsType {
+	d := &CodeDeliveryDetailsType{DeliveryMedium: t.medium, AttributeName: t.attr}
+	if t.medium == "SMS" {
+		d.Destination = maskPhone(t.to)
+	} else {
+		d.Destination = maskEmail(t.to)
+	}
+	return d
+}
+
+func verified(u *store.User, attr string) (string, bool) {
+	v := attrValue(u.Attributes, attr)
+	return v, v != "" && attrValue(u.Attributes, attr+"_verified") == "true"
+}
+
+// recoveryTarget picks where a reset code goes (spec §2.4): mechanisms in
+// priority order, only *verified* attributes qualify; without an
+// AccountRecoverySetting the legacy order is verified phone, then verified
+// email. adminOnly reports the admin_only mechanism.
+func (d *poolDoc) recoveryTarget(u *store.User) (t target, ok, adminOnly bool) {
+	names := []string{"verified_phone_number", "verified_email"}
+	if rs := d.AccountRecoverySetting; rs != nil && len(rs.RecoveryMechanisms) > 0 {
+		ms := slices.Clone(rs.RecoveryMechanisms)
+		slices.SortFunc(ms, func(a, b RecoveryOptionType) int { return int(a.Priority - b.Priority) })
+		names = names[:0]
+		for _, m := range ms {
+			names = append(names, m.Name)
+		}
+	}
+	for _, n := range names {
+		switch n {
+		case "admin_only":
+			return target{}, false, true
+		case "verified_email":
+			if v, ok := verified(u, "email"); ok {
+				return emailTarget(v), true, false
+			}
+		case "verified_phone_number":
+			if v, ok := verified(u, "phone_number"); ok {
+				return phoneTarget(v), true, false
+			}
+		}
+	}
+	return target{}, false, false
+}
+
+// signUpTarget picks where a sign-up confirmation code goes: the
+// auto-verified attribute the user has, phone first as Cognito does when
+// both are auto-verified. ok is false when the pool verifies nothing.
+func (d *poolDoc) signUpTarget(u *store.User) (target, bool) {
+	for _, attr := range []string{"phone_number", "email"} {
+		if !slices.Contains(d.AutoVerifiedAttributes, attr) {
+			continue
+		}
+		if v := attrValue(u.Attributes, attr); v != "" {
+			return targetFor(attr, v), true
+		}
+	}
+	return target{}, false
+}
+
+// renderedMessage is a message with the code substituted.
+type renderedMessage struct {
+	subject, body string
+}
+
+// render builds the message for a code from the pool's verification
+// message, which ForgotPassword shares with sign-up (spec §2.11: Cognito
+// has no separate reset template). Every "{####}" becomes the code.
+func (d *poolDoc) render(t target, code string) renderedMessage {
+	tpl := d.VerificationMessageTemplate
+	if tpl == nil {
+		tpl = &VerificationMessageTemplateType{}
+	}
+	if t.medium == "SMS" {
+		sms := firstNonEmpty(tpl.SmsMessage, d.SmsVerificationMessage, defaultVerificationMessage)
+		return renderedMessage{body: strings.ReplaceAll(sms, "{####}", code)}
+	}
+	body := firstNonEmpty(tpl.EmailMessage, d.EmailVerificationMessage, defaultVerificationMessage)
+	subject := firstNonEmpty(tpl.EmailSubject, d.EmailVerificationSubject, defaultVerificationSubject)
+	return renderedMessage{subject: subject, body: strings.ReplaceAll(body, "{####}", code)}
+}

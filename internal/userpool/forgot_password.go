@@ -1,0 +1,147 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// ForgotPasswordInput is the ForgotPassword request (spec §2.1).
+type ForgotPasswordInput struct {
+	ClientId          string                 `json:"ClientId"`
+	SecretHash        string                 `json:"SecretHash"`
+	UserContextData   *UserContextDataType   `json:"UserContextData"`
+	Username          string                 `json:"Username"`
+	AnalyticsMetadata *AnalyticsMetadataType `json:"AnalyticsMetadata"`
+	ClientMetadata    map[string]string      `json:"ClientMetadata"`
+}
+
+// ForgotPasswordOutput is the ForgotPassword response.
+type ForgotPasswordOutput struct {
+	CodeDeliveryDetails *CodeDeliveryDetailsType `json:"CodeDeliveryDetails,omitempty"`
+}
+
+// ForgotPassword sends a password-reset code, following spec §2.2 step by
+// step: client, SecretHash, user, state, attempt limit, medium, then the
+// code and its message committed together. It never changes the user's
+// status or password (spec §2.2 step 9).
+func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (*ForgotPasswordOutput, error) {
+	c, err := s.loadClient(ctx, s.store, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.findUser(ctx, s.store, c.pool, in.Username)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.forgotUnknown(ctx, c, in)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username, u.Username); err != nil {
+		return nil, err
+	}
+	t, refusal := resetTarget(c.pool, u)
+	if refusal != nil && !refusal.maskable {
+		return nil, refusal.err
+	}
+	if err := s.takeAttempt(ctx, c.pool.ID, u.Username, attemptRequest, purposeReset); err != nil {
+		return nil, err
+	}
+	if refusal != nil {
+		// spec §2.7: under ENABLED, disabled users and users without a
+		// verified medium get the same simulated answer as unknown users.
+		if c.doc.preventsExistenceErrors() {
+			return s.simulateForgot(ctx, c, in.Username, u.Username, refusal.reason)
+		}
+		return nil, refusal.err
+	}
+	d, err := s.sendCode(ctx, c.pool, u, purposeReset, kindForgotPassword, t)
+	if err != nil {
+		return nil, err
+	}
+	return &ForgotPasswordOutput{CodeDeliveryDetails: d}, nil
+}
+
+func (s *Service) simulateForgot(ctx context.Context, c *clientView, typed, username, reason string) (*ForgotPasswordOutput, error) {
+	d, err := s.simulate(ctx, c, typed, username, kindForgotPassword, reason)
+	if err != nil {
+		return nil, err
+	}
+	return &ForgotPasswordOutput{CodeDeliveryDetails: d}, nil
+}
+
+// forgotUnknown answers for a name that resolves to no user (spec §2.2
+// step 4). The request still counts against an attempt limit keyed by the
+// typed name, so that the limit cannot tell real users from unknown ones.
+func (s *Service) forgotUnknown(ctx context.Context, c *clientView, in *ForgotPasswordInput) (*ForgotPasswordOutput, error) {
+	if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username); err != nil {
+		return nil, err
+	}
+	if !c.doc.preventsExistenceErrors() {
+		return nil, errUserClientNotFound
+	}
+	if err := s.takeAttempt(ctx, c.pool.ID, unknownSubject(c.pool, in.Username), attemptRequest, purposeReset); err != nil {
+		return nil, err
+	}
+	return s.simulateForgot(ctx, c, in.Username, in.Username, reasonUnknownUser)
+}
+
+// refusal is why a user cannot get a reset code. maskable refusals become a
+// simulated success under PreventUserExistenceErrors=ENABLED.
+type refusal struct {
+	err      error
+	reason   string
+	maskable bool
+}
+
+// resetTarget applies the user-state rules of spec §2.5 and the medium
+// rules of §2.4.
+func resetTarget(pool *poolView, u *store.User) (target, *refusal) {
+	switch {
+	case !u.Enabled:
+		return target{}, &refusal{err: errUserDisabled, reason: reasonDisabled, maskable: true}
+	case u.Status == StatusForceChangePassword || u.Status == StatusExternalProvider:
+		return target{}, &refusal{err: errCannotReset}
+	}
+	t, ok, adminOnly := pool.doc.recoveryTarget(u)
+	switch {
+	case adminOnly:
+		return target{}, &refusal{err: errAdminOnlyRecovery}
+	case !ok:
+		return target{}, &refusal{err: errNoVerifiedContact, reason: reasonNoVerifiedContact, maskable: true}
+	}
+	return t, nil
+}
+
+// sendCode issues a code of purpose for u and queues its message to t in
+// one transaction.
+func (s *Service) sendCode(ctx context.Context, pool *poolView, u *store.User, p codePurpose, kind string, t target) (*CodeDeliveryDetailsType, error) {
+	err := s.store.Tx(ctx, func(tx store.Store) error { return s.queueCode(ctx, tx, pool, u, p, kind, t) })
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errUserClientNotFound // the user was deleted meanwhile
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.notifyMessage()
+	return t.details(), nil
+}
+
+// queueCode writes a new code of purpose for u and the message that carries
+// it through tx: the transactional outbox, so the code and its message
+// commit together or not at all. The caller calls notifyMessage after the
+// commit.
+func (s *Service) queueCode(ctx context.Context, tx store.Store, pool *poolView, u *store.User, p codePurpose, kind string, t target) error {
+	code := s.newCode()
+	msg := pool.doc.render(t, code)
+	now := s.now()
+	c := &store.Code{PoolID: pool.ID, Username: u.Username, Purpose: string(p), Attribute: t.attr,
+		MAC: s.codeMAC(pool.ID, u.Username, p, p.boundTo(t.to), code), CreatedAt: now, ExpiresAt: now.Add(p.ttl())}
+	if err := tx.PutCode(ctx, c); err != nil {
+		return err
+	}
+	return tx.EnqueueMessage(ctx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kind,
+		Medium: t.medium, Destination: t.to, Subject: msg.subject, Body: msg.body, Code: code,
+		Status: "pending", CreatedAt: now})
+}

@@ -1,0 +1,139 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// InboxMessage is one outbox entry as the development API shows it: the
+// unmasked destination, the rendered message and the code, so test authors
+// read codes without scraping a mailbox and without the AWS-shaped
+// responses ever revealing one.
+type InboxMessage struct {
+	ID               int64     `json:"id"`
+	UserPoolId       string    `json:"userPoolId"`
+	Username         string    `json:"username"`
+	Purpose          string    `json:"purpose"`
+	Medium           string    `json:"medium"`
+	Destination      string    `json:"destination"`
+	Subject          string    `json:"subject"`
+	Body             string    `json:"body"`
+	Code             string    `json:"code"`
+	Status           string    `json:"status"`
+	SuppressedReason string    `json:"suppressedReason,omitempty"`
+	CreatedAt        time.Time `json:"createdAt"`
+}
+
+// InboxFilter selects inbox messages. Username may be any name that
+// resolves to the user (alias, sub, email in email-as-username pools).
+type InboxFilter struct {
+	UserPoolId  string
+	Username    string
+	Destination string
+	After       int64
+	Limit       int
+}
+
+// Inbox lists messages newest first, and waits up to wait for one newer than
+// f.After when none matches yet (a long poll).
+func (s *Service) Inbox(ctx context.Context, f InboxFilter, wait time.Duration) ([]InboxMessage, error) {
+	sf, err := s.inboxFilter(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		signal := s.msgSignal.current()
+		msgs, err := s.store.ListMessages(ctx, sf)
+		if err != nil || len(msgs) > 0 || !time.Now().Before(deadline) {
+			return inboxMessages(msgs), err
+		}
+		// Wake on a message from this process, or poll for one written by
+		// another process sharing the database.
+		t := time.NewTimer(min(250*time.Millisecond, time.Until(deadline)))
+		select {
+		case <-signal:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		}
+		t.Stop()
+	}
+}
+
+func (s *Service) inboxFilter(ctx context.Context, f InboxFilter) (store.MessageFilter, error) {
+	sf := store.MessageFilter{PoolID: f.UserPoolId, Username: f.Username, Destination: f.Destination, AfterID: f.After, Limit: f.Limit}
+	if f.UserPoolId != "" && f.Username != "" {
+		pool, err := s.loadPool(ctx, s.store, f.UserPoolId)
+		if err != nil {
+			return sf, err
+		}
+		u, err := s.findUser(ctx, s.store, pool, f.Username)
+		if err == nil {
+			sf.Username = u.Username
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return sf, err
+		}
+	}
+	return sf, nil
+}
+
+func inboxMessages(msgs []*store.Message) []InboxMessage {
+	out := make([]InboxMessage, 0, len(msgs))
+	for _, m := range msgs {
+		out = append(out, InboxMessage{ID: m.ID, UserPoolId: m.PoolID, Username: m.Username, Purpose: m.Purpose,
+			Medium: m.Medium, Destination: m.Destination, Subject: m.Subject, Body: m.Body, Code: m.Code,
+			Status: m.Status, SuppressedReason: m.SuppressedReason, CreatedAt: m.CreatedAt})
+	}
+	return out
+}
+
+// signal is a broadcast: current returns a channel that is closed at the
+// next fire.
+type signal struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+func (s *signal) current() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch == nil {
+		s.ch = make(chan struct{})
+	}
+	return s.ch
+}
+
+func (s *signal) fire() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch != nil {
+		close(s.ch)
+		s.ch = nil
+	}
+}
+
+// notifyMessage wakes inbox long polls after a message was committed.
+func (s *Service) notifyMessage() { s.msgSignal.fire() }
+
+// DevClock is a clock the development API can move forward, so tests see
+// codes expire and limit windows slide in milliseconds instead of hours.
+type DevClock struct{ offset atomic.Int64 }
+
+// Now is the real time plus the offset.
+func (c *DevClock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// Advance moves the clock forward by d.
+func (c *DevClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// Reset returns to real time.
+func (c *DevClock) Reset() { c.offset.Store(0) }
+
+// Offset reports how far the clock is ahead of real time.
+func (c *DevClock) Offset() time.Duration { return time.Duration(c.offset.Load()) }

@@ -1,0 +1,61 @@
+package userpool
+
+import (
+	"context"
+	"time"
+)
+
+// Limits are the per-user attempt limits on requesting and on entering
+// codes (spec §2.9): Cognito allows 5–20 per hour depending on risk and does
+// not publish the numbers; the recommended emulator default is 5 per user
+// per rolling hour for each.
+type Limits struct {
+	Requests int           // code requests per Window (ForgotPassword, resends, ...)
+	Confirms int           // code entries per Window (ConfirmForgotPassword, ...)
+	Window   time.Duration // the rolling window
+}
+
+// DefaultLimits are spec §2.9's recommended defaults.
+var DefaultLimits = Limits{Requests: 5, Confirms: 5, Window: time.Hour}
+
+type attemptKind string
+
+const (
+	attemptRequest attemptKind = "request"
+	attemptConfirm attemptKind = "confirm"
+)
+
+// takeAttempt counts one attempt and refuses it over the limit. The count
+// is atomic in the store (no check-then-act), so N concurrent wrong guesses
+// record N attempts and at most the limit of them are ever evaluated: the
+// 2021 Cognito race, where parallel guesses got ~1,600 tries instead of 20,
+// cannot happen here. A refused attempt still counts, so hammering keeps the
+// window closed. The count is committed on its own, before the code is
+// checked, so a failing check cannot roll it back.
+func (s *Service) takeAttempt(ctx context.Context, poolID, subject string, kind attemptKind, p codePurpose) error {
+	limit := s.cfg.Limits.Requests
+	if kind == attemptConfirm {
+		limit = s.cfg.Limits.Confirms
+	}
+	ok, err := s.store.TakeAttempt(ctx, poolID, subject, string(kind)+":"+string(p), s.now(), s.cfg.Limits.Window, limit)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errLimitExceeded
+	}
+	return nil
+}
+
+// clearAttempts forgets a subject's confirm attempts after a successful
+// confirmation, so a user who got it right starts afresh.
+func (s *Service) clearAttempts(ctx context.Context, poolID, subject string, p codePurpose) error {
+	return s.store.ClearAttempts(ctx, poolID, subject, string(attemptConfirm)+":"+string(p))
+}
+
+// unknownSubject names an unknown user for attempt counting: the typed name
+// after the pool's case folding, behind a NUL, which no username can hold
+// (the model's username pattern excludes control characters).
+func unknownSubject(pool *poolView, typed string) string {
+	return "\x00unknown:" + pool.doc.norm("username", typed)
+}
