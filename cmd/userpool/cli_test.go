@@ -29,21 +29,7 @@ func jsonField(t *testing.T, doc string, path ...string) any {
 func TestAWSCLIEndToEnd(t *testing.T) {
 	needAWSCLI(t)
 	url := startServe(t)
-	ok := func(args ...string) string {
-		t.Helper()
-		out, errOut, code := awsCLI(t, url, args...)
-		if code != 0 {
-			t.Fatalf("aws %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
-		}
-		return out
-	}
-	fail := func(want string, args ...string) {
-		t.Helper()
-		_, errOut, code := awsCLI(t, url, args...)
-		if code == 0 || !strings.Contains(errOut, want) {
-			t.Fatalf("aws %s: exit %d, stderr %q, want it to contain %q", strings.Join(args, " "), code, errOut, want)
-		}
-	}
+	ok, fail := cli(t, url)
 
 	pool := ok("create-user-pool", "--pool-name", "cli", "--alias-attributes", "email")
 	poolID, _ := jsonField(t, pool, "UserPool", "Id").(string)

@@ -142,3 +142,25 @@ func needAWSCLI(t *testing.T) {
 		t.Skip("the AWS CLI is not installed")
 	}
 }
+
+// cli returns ok and fail runners of the AWS CLI against url: ok fails the
+// test unless the command succeeds and returns its stdout; fail expects a
+// non-zero exit whose stderr contains want.
+func cli(t *testing.T, url string) (ok func(...string) string, fail func(want string, args ...string)) {
+	ok = func(args ...string) string {
+		t.Helper()
+		out, errOut, code := awsCLI(t, url, args...)
+		if code != 0 {
+			t.Fatalf("aws %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
+		}
+		return out
+	}
+	fail = func(want string, args ...string) {
+		t.Helper()
+		_, errOut, code := awsCLI(t, url, args...)
+		if code == 0 || !strings.Contains(errOut, want) {
+			t.Fatalf("aws %s: exit %d, stderr %q, want it to contain %q", strings.Join(args, " "), code, errOut, want)
+		}
+	}
+	return ok, fail
+}

@@ -11,22 +11,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-)
 
-// inboxMessage mirrors the development API's message document.
-type inboxMessage struct {
-	ID               int64     `json:"id"`
-	UserPoolID       string    `json:"userPoolId"`
-	Username         string    `json:"username"`
-	Purpose          string    `json:"purpose"`
-	Medium           string    `json:"medium"`
-	Destination      string    `json:"destination"`
-	Subject          string    `json:"subject"`
-	Code             string    `json:"code"`
-	Status           string    `json:"status"`
-	SuppressedReason string    `json:"suppressedReason"`
-	CreatedAt        time.Time `json:"createdAt"`
-}
+	"github.com/userpool/userpool/internal/userpool"
+)
 
 // messages implements `userpool messages`: it reads a --dev server's inbox
 // over HTTP, so a shell script or a person can get a code in one command.
@@ -54,7 +41,7 @@ func messages(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	var doc struct {
-		Messages []inboxMessage `json:"messages"`
+		Messages []userpool.InboxMessage `json:"messages"`
 	}
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return fmt.Errorf("unexpected answer from %s: %w", *endpoint, err)
@@ -98,7 +85,7 @@ func fetchInbox(ctx context.Context, u string, wait time.Duration) ([]byte, erro
 	return body, nil
 }
 
-func printMessages(w io.Writer, msgs []inboxMessage) error {
+func printMessages(w io.Writer, msgs []userpool.InboxMessage) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTIME\tPOOL\tUSER\tPURPOSE\tTO\tCODE\tSTATUS")
 	for _, m := range msgs {
@@ -106,7 +93,7 @@ func printMessages(w io.Writer, msgs []inboxMessage) error {
 		if m.SuppressedReason != "" {
 			status += " (" + m.SuppressedReason + ")"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.CreatedAt.Format(time.RFC3339), m.UserPoolID,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.CreatedAt.Format(time.RFC3339), m.UserPoolId,
 			m.Username, m.Purpose, m.Destination, m.Code, status)
 	}
 	return tw.Flush()

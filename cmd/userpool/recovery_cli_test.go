@@ -24,21 +24,7 @@ func userpoolMessages(t *testing.T, args ...string) string {
 func TestRecoveryWithAWSCLI(t *testing.T) {
 	needAWSCLI(t)
 	url := startServe(t, "--dev")
-	ok := func(args ...string) string {
-		t.Helper()
-		out, errOut, code := awsCLI(t, url, args...)
-		if code != 0 {
-			t.Fatalf("aws %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
-		}
-		return out
-	}
-	fail := func(want string, args ...string) {
-		t.Helper()
-		_, errOut, code := awsCLI(t, url, args...)
-		if code == 0 || !strings.Contains(errOut, want) {
-			t.Fatalf("aws %s: exit %d, stderr %q, want %q", strings.Join(args, " "), code, errOut, want)
-		}
-	}
+	ok, fail := cli(t, url)
 	poolID := jsonField(t, ok("create-user-pool", "--pool-name", "r", "--auto-verified-attributes", "email", "--alias-attributes", "email"), "UserPool", "Id").(string)
 	clientID := jsonField(t, ok("create-user-pool-client", "--user-pool-id", poolID, "--client-name", "c",
 		"--explicit-auth-flows", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"), "UserPoolClient", "ClientId").(string)

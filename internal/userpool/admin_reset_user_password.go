@@ -21,11 +21,7 @@ type AdminResetUserPasswordInput struct {
 // The status change, the code and its message commit together.
 func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUserPasswordInput) (*Empty, error) {
 	err := s.store.Tx(ctx, func(tx store.Store) error {
-		pool, err := s.loadPool(ctx, tx, in.UserPoolId)
-		if err != nil {
-			return err
-		}
-		u, err := s.adminUser(ctx, tx, pool, in.Username)
+		pool, u, err := s.poolUser(ctx, tx, in.UserPoolId, in.Username)
 		if err != nil {
 			return err
 		}

@@ -12,11 +12,7 @@ import (
 func (s *Service) mutateUser(ctx context.Context, poolID, name string, fn func(*poolView, *store.User) error) (*store.User, error) {
 	var out *store.User
 	err := s.store.Tx(ctx, func(tx store.Store) error {
-		pool, err := s.loadPool(ctx, tx, poolID)
-		if err != nil {
-			return err
-		}
-		u, err := s.adminUser(ctx, tx, pool, name)
+		pool, u, err := s.poolUser(ctx, tx, poolID, name)
 		if err != nil {
 			return err
 		}
@@ -48,11 +44,7 @@ type AdminGetUserOutput struct {
 
 // AdminGetUser returns a user by username, alias or sub.
 func (s *Service) AdminGetUser(ctx context.Context, in *AdminUserInput) (*AdminGetUserOutput, error) {
-	pool, err := s.loadPool(ctx, s.store, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.adminUser(ctx, s.store, pool, in.Username)
+	_, u, err := s.poolUser(ctx, s.store, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -63,11 +55,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *AdminUserInput) (*AdminG
 // AdminDeleteUser removes a user with its tokens.
 func (s *Service) AdminDeleteUser(ctx context.Context, in *AdminUserInput) (*Empty, error) {
 	err := s.store.Tx(ctx, func(tx store.Store) error {
-		pool, err := s.loadPool(ctx, tx, in.UserPoolId)
-		if err != nil {
-			return err
-		}
-		u, err := s.adminUser(ctx, tx, pool, in.Username)
+		pool, u, err := s.poolUser(ctx, tx, in.UserPoolId, in.Username)
 		if err != nil {
 			return err
 		}
@@ -102,11 +90,7 @@ func (s *Service) AdminEnableUser(ctx context.Context, in *AdminUserInput) (*Emp
 // AdminUserGlobalSignOut revokes every refresh token of the user, and with
 // them every access token minted from them.
 func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *AdminUserInput) (*Empty, error) {
-	pool, err := s.loadPool(ctx, s.store, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.adminUser(ctx, s.store, pool, in.Username)
+	pool, u, err := s.poolUser(ctx, s.store, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +122,7 @@ type AdminSetUserPasswordInput struct {
 // AdminSetUserPassword sets a permanent password (status CONFIRMED) or a
 // temporary one (FORCE_CHANGE_PASSWORD), after the pool's policy check.
 func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPasswordInput) (*Empty, error) {
-	pool, err := s.loadPool(ctx, s.store, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.adminUser(ctx, s.store, pool, in.Username)
+	pool, u, err := s.poolUser(ctx, s.store, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

@@ -42,15 +42,33 @@ func (s *Service) checkCode(ctx context.Context, pool *poolView, u *store.User, 
 	return &checkedCode{rec: rec, mac: mac}, nil
 }
 
-// consume deletes the code inside tx. Losing a race to a concurrent
-// confirmation of the same code means the code is used up: ExpiredCode, so
-// exactly one of parallel confirmations succeeds.
-func (cc *checkedCode) consume(ctx context.Context, tx store.Store) error {
-	err := tx.ConsumeCode(ctx, cc.rec.PoolID, cc.rec.Username, cc.rec.Purpose, cc.mac)
-	if errors.Is(err, store.ErrNotFound) {
-		return errExpiredCode
+// redeem applies a matched code: in one transaction it consumes the code,
+// re-reads the user, lets change modify it and saves it (force moves a
+// taken alias, as ForceAliasCreation). Losing a race to a concurrent
+// redemption of the same code means the code is used up: ExpiredCode, so
+// exactly one of parallel confirmations succeeds. After the commit the
+// user's confirm attempts are cleared.
+func (s *Service) redeem(ctx context.Context, pool *poolView, cc *checkedCode, force bool, change func(*store.User)) error {
+	err := s.store.Tx(ctx, func(tx store.Store) error {
+		err := tx.ConsumeCode(ctx, cc.rec.PoolID, cc.rec.Username, cc.rec.Purpose, cc.mac)
+		if errors.Is(err, store.ErrNotFound) {
+			return errExpiredCode
+		}
+		if err != nil {
+			return err
+		}
+		fresh, err := tx.GetUserByKey(ctx, pool.ID, "username", pool.doc.norm("username", cc.rec.Username))
+		if err != nil {
+			return err
+		}
+		change(fresh)
+		fresh.UpdatedAt = s.now()
+		return s.saveUser(ctx, tx, pool, fresh, false, force)
+	})
+	if err != nil {
+		return err
 	}
-	return err
+	return s.clearAttempts(ctx, pool.ID, cc.rec.Username, codePurpose(cc.rec.Purpose))
 }
 
 // confirmUnknown answers a confirmation for a name that resolves to no user,

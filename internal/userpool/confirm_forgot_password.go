@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"errors"
 
 	"github.com/userpool/userpool/internal/store"
 )
@@ -25,22 +24,12 @@ type ConfirmForgotPasswordInput struct {
 // code and sets the password (RESET_REQUIRED becomes CONFIRMED). Refresh
 // tokens survive, as on Cognito (spec §3.3).
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*Empty, error) {
-	c, err := s.loadClient(ctx, s.store, in.ClientId)
+	c, u, err := s.publicUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.findUser(ctx, s.store, c.pool, in.Username)
-	if errors.Is(err, store.ErrNotFound) {
-		if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username); err != nil {
-			return nil, err
-		}
+	if u == nil {
 		return nil, s.confirmUnknown(ctx, c, unknownSubject(c.pool, in.Username), purposeReset, errUserClientNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username, u.Username); err != nil {
-		return nil, err
 	}
 	if !u.Enabled {
 		return nil, s.confirmUnknown(ctx, c, u.Username, purposeReset, errUserDisabled)
@@ -53,22 +42,14 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.Tx(ctx, func(tx store.Store) error {
-		if err := cc.consume(ctx, tx); err != nil {
-			return err
+	err = s.redeem(ctx, c.pool, cc, false, func(u *store.User) {
+		s.setPassword(u, hash)
+		if u.Status == StatusResetRequired {
+			u.Status = StatusConfirmed
 		}
-		fresh, err := tx.GetUserByKey(ctx, c.pool.ID, "username", c.pool.doc.norm("username", u.Username))
-		if err != nil {
-			return err
-		}
-		s.setPassword(fresh, hash)
-		if fresh.Status == StatusResetRequired {
-			fresh.Status = StatusConfirmed
-		}
-		return s.saveUser(ctx, tx, c.pool, fresh, false, false)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{}, s.clearAttempts(ctx, c.pool.ID, u.Username, purposeReset)
+	return &Empty{}, nil
 }

@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"errors"
 
 	"github.com/userpool/userpool/internal/store"
 )
@@ -24,22 +23,12 @@ type ConfirmSignUpInput struct {
 // the attribute the code was sent to as verified (spec §6). A reset code
 // never works here: codes are purpose-scoped.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*Empty, error) {
-	c, err := s.loadClient(ctx, s.store, in.ClientId)
+	c, u, err := s.publicUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.findUser(ctx, s.store, c.pool, in.Username)
-	if errors.Is(err, store.ErrNotFound) {
-		if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username); err != nil {
-			return nil, err
-		}
+	if u == nil {
 		return nil, s.confirmUnknown(ctx, c, unknownSubject(c.pool, in.Username), purposeSignUp, errUserClientNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username, u.Username); err != nil {
-		return nil, err
 	}
 	if u.Status != StatusUnconfirmed {
 		return nil, errCannotConfirm(u.Status)
@@ -49,20 +38,12 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.Tx(ctx, func(tx store.Store) error {
-		if err := cc.consume(ctx, tx); err != nil {
-			return err
-		}
-		fresh, err := tx.GetUserByKey(ctx, c.pool.ID, "username", c.pool.doc.norm("username", u.Username))
-		if err != nil {
-			return err
-		}
-		fresh.Status, fresh.UpdatedAt = StatusConfirmed, s.now()
-		fresh.Attributes = setAttr(fresh.Attributes, cc.rec.Attribute+"_verified", "true")
-		return s.saveUser(ctx, tx, c.pool, fresh, false, in.ForceAliasCreation)
+	err = s.redeem(ctx, c.pool, cc, in.ForceAliasCreation, func(u *store.User) {
+		u.Status = StatusConfirmed
+		u.Attributes = setAttr(u.Attributes, cc.rec.Attribute+"_verified", "true")
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{}, s.clearAttempts(ctx, c.pool.ID, u.Username, purposeSignUp)
+	return &Empty{}, nil
 }

@@ -27,19 +27,12 @@ type ForgotPasswordOutput struct {
 // code and its message committed together. It never changes the user's
 // status or password (spec §2.2 step 9).
 func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (*ForgotPasswordOutput, error) {
-	c, err := s.loadClient(ctx, s.store, in.ClientId)
+	c, u, err := s.publicUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.findUser(ctx, s.store, c.pool, in.Username)
-	if errors.Is(err, store.ErrNotFound) {
+	if u == nil {
 		return s.forgotUnknown(ctx, c, in)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username, u.Username); err != nil {
-		return nil, err
 	}
 	t, refusal := resetTarget(c.pool, u)
 	if refusal != nil && !refusal.maskable {
@@ -75,9 +68,6 @@ func (s *Service) simulateForgot(ctx context.Context, c *clientView, typed, user
 // step 4). The request still counts against an attempt limit keyed by the
 // typed name, so that the limit cannot tell real users from unknown ones.
 func (s *Service) forgotUnknown(ctx context.Context, c *clientView, in *ForgotPasswordInput) (*ForgotPasswordOutput, error) {
-	if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username); err != nil {
-		return nil, err
-	}
 	if !c.doc.preventsExistenceErrors() {
 		return nil, errUserClientNotFound
 	}

@@ -42,8 +42,9 @@ func (s *Service) newUser(pool *poolView, name string, attrs []AttributeType, st
 	now := s.now()
 	u := &store.User{PoolID: pool.ID, Username: username, Sub: sub, Status: status, Enabled: true,
 		Attributes: []store.Attribute{{Name: "sub", Value: sub}}, CreatedAt: now, UpdatedAt: now}
-	applyAttributes(u, attrs)
-	applyAttributes(u, extraUnlessGiven(extra, attrs))
+	// One call, so that an email_verified given with an email-as-username
+	// name applies to that email instead of being reset by it.
+	applyAttributes(u, append(extraUnlessGiven(extra, attrs), attrs...))
 	if err := d.checkRequired(u.Attributes); err != nil {
 		return nil, err
 	}

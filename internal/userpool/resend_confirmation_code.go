@@ -2,9 +2,6 @@ package userpool
 
 import (
 	"context"
-	"errors"
-
-	"github.com/userpool/userpool/internal/store"
 )
 
 // ResendConfirmationCodeInput is the ResendConfirmationCode request.
@@ -26,15 +23,11 @@ type ResendConfirmationCodeOutput struct {
 // an UNCONFIRMED user's auto-verified attribute. Unknown users follow
 // PreventUserExistenceErrors like ForgotPassword does.
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirmationCodeInput) (*ResendConfirmationCodeOutput, error) {
-	c, err := s.loadClient(ctx, s.store, in.ClientId)
+	c, u, err := s.publicUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.findUser(ctx, s.store, c.pool, in.Username)
-	if errors.Is(err, store.ErrNotFound) {
-		if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username); err != nil {
-			return nil, err
-		}
+	if u == nil {
 		if !c.doc.preventsExistenceErrors() {
 			return nil, errUserClientNotFound
 		}
@@ -43,12 +36,6 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 		}
 		d, err := s.simulate(ctx, c, in.Username, in.Username, kindResendCode, reasonUnknownUser)
 		return &ResendConfirmationCodeOutput{CodeDeliveryDetails: d}, err
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(c, in.SecretHash, errSecretNotReceived, in.Username, u.Username); err != nil {
-		return nil, err
 	}
 	if u.Status != StatusUnconfirmed {
 		return nil, errAlreadyConfirmed

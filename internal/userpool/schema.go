@@ -1,10 +1,11 @@
 package userpool
 
 import (
-	"github.com/userpool/userpool/internal/store"
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/userpool/userpool/internal/store"
 )
 
 func boolp(b bool) *bool { return &b }

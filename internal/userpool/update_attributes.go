@@ -15,11 +15,7 @@ import (
 func (s *Service) updateAttributes(ctx context.Context, poolID, name string, attrs []AttributeType) ([]CodeDeliveryDetailsType, error) {
 	var sent []CodeDeliveryDetailsType
 	err := s.store.Tx(ctx, func(tx store.Store) error {
-		pool, err := s.loadPool(ctx, tx, poolID)
-		if err != nil {
-			return err
-		}
-		u, err := s.adminUser(ctx, tx, pool, name)
+		pool, u, err := s.poolUser(ctx, tx, poolID, name)
 		if err != nil {
 			return err
 		}

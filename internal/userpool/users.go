@@ -225,3 +225,34 @@ func (s *Service) dropAlias(ctx context.Context, st store.Store, pool *poolView,
 	holder.Keys = pool.doc.userKeys(holder)
 	return st.UpdateUser(ctx, holder)
 }
+
+// publicUser is the common start of the public, client-authenticated
+// operations (spec §2.2 steps 2–4): resolve the client, resolve the typed
+// name, and check the SecretHash — over the typed name, or also over the
+// canonical username when the user exists. u is nil for an unknown user;
+// the caller decides what that means under its PreventUserExistenceErrors.
+func (s *Service) publicUser(ctx context.Context, clientID, typed, hash string) (*clientView, *store.User, error) {
+	c, err := s.loadClient(ctx, s.store, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.findUser(ctx, s.store, c.pool, typed)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, nil, checkSecretHash(c, hash, errSecretNotReceived, typed)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, u, checkSecretHash(c, hash, errSecretNotReceived, typed, u.Username)
+}
+
+// poolUser loads a pool and resolves an admin operation's user through st
+// (a transaction or the store).
+func (s *Service) poolUser(ctx context.Context, st store.Store, poolID, name string) (*poolView, *store.User, error) {
+	pool, err := s.loadPool(ctx, st, poolID)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.adminUser(ctx, st, pool, name)
+	return pool, u, err
+}

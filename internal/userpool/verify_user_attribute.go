@@ -21,13 +21,9 @@ type GetUserAttributeVerificationCodeOutput struct {
 // GetUserAttributeVerificationCode sends the signed-in user a code that
 // verifies their email or phone_number (24-hour lifetime).
 func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetUserAttributeVerificationCodeInput) (*GetUserAttributeVerificationCodeOutput, error) {
-	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	a, value, err := s.verifiableAttribute(ctx, in.AccessToken, in.AttributeName)
 	if err != nil {
 		return nil, err
-	}
-	value := attrValue(a.user.Attributes, in.AttributeName)
-	if (in.AttributeName != "email" && in.AttributeName != "phone_number") || value == "" {
-		return nil, errNothingToVerify
 	}
 	p := verifyPurpose(in.AttributeName)
 	if err := s.takeAttempt(ctx, a.pool.ID, a.user.Username, attemptRequest, p); err != nil {
@@ -51,33 +47,33 @@ type VerifyUserAttributeInput struct {
 // current value. In alias pools a verified email or phone becomes an alias;
 // if another user holds it, it moves here (the last verifier wins, spec §2.3).
 func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttributeInput) (*Empty, error) {
-	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	a, value, err := s.verifiableAttribute(ctx, in.AccessToken, in.AttributeName)
 	if err != nil {
 		return nil, err
 	}
-	value := attrValue(a.user.Attributes, in.AttributeName)
-	if (in.AttributeName != "email" && in.AttributeName != "phone_number") || value == "" {
-		return nil, errNothingToVerify
-	}
-	p := verifyPurpose(in.AttributeName)
-	cc, err := s.checkCode(ctx, a.pool, a.user, p, value, in.Code)
+	cc, err := s.checkCode(ctx, a.pool, a.user, verifyPurpose(in.AttributeName), value, in.Code)
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.Tx(ctx, func(tx store.Store) error {
-		if err := cc.consume(ctx, tx); err != nil {
-			return err
-		}
-		fresh, err := tx.GetUserByKey(ctx, a.pool.ID, "username", a.pool.doc.norm("username", a.user.Username))
-		if err != nil {
-			return err
-		}
-		fresh.Attributes = setAttr(fresh.Attributes, in.AttributeName+"_verified", "true")
-		fresh.UpdatedAt = s.now()
-		return s.saveUser(ctx, tx, a.pool, fresh, false, true)
+	err = s.redeem(ctx, a.pool, cc, true, func(u *store.User) {
+		u.Attributes = setAttr(u.Attributes, in.AttributeName+"_verified", "true")
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{}, s.clearAttempts(ctx, a.pool.ID, a.user.Username, p)
+	return &Empty{}, nil
+}
+
+// verifiableAttribute authenticates the access token and returns the
+// current value of attr, which must be email or phone_number and be set.
+func (s *Service) verifiableAttribute(ctx context.Context, token, attr string) (*accessContext, string, error) {
+	a, err := s.verifyAccessToken(ctx, token)
+	if err != nil {
+		return nil, "", err
+	}
+	value := attrValue(a.user.Attributes, attr)
+	if (attr != "email" && attr != "phone_number") || value == "" {
+		return nil, "", errNothingToVerify
+	}
+	return a, value, nil
 }
