@@ -34,20 +34,19 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	if u == nil {
 		return s.forgotUnknown(ctx, c, in)
 	}
+	// State checks (spec §2.2 step 5) come before the limit (step 6); but
+	// under ENABLED, disabled users and users without a verified medium get
+	// the same simulated answer as unknown users (spec §2.7), limit included.
 	t, refusal := resetTarget(c.pool, u)
-	if refusal != nil && !refusal.maskable {
+	masked := refusal != nil && refusal.maskable && c.doc.preventsExistenceErrors()
+	if refusal != nil && !masked {
 		return nil, refusal.err
 	}
 	if err := s.takeAttempt(ctx, c.pool.ID, u.Username, attemptRequest, purposeReset); err != nil {
 		return nil, err
 	}
-	if refusal != nil {
-		// spec §2.7: under ENABLED, disabled users and users without a
-		// verified medium get the same simulated answer as unknown users.
-		if c.doc.preventsExistenceErrors() {
-			return s.simulateForgot(ctx, c, in.Username, u.Username, refusal.reason)
-		}
-		return nil, refusal.err
+	if masked {
+		return s.simulateForgot(ctx, c, in.Username, u.Username, refusal.reason)
 	}
 	d, err := s.sendCode(ctx, c.pool, u, purposeReset, kindForgotPassword, t)
 	if err != nil {
