@@ -169,3 +169,19 @@ func TestDevAPIAbsentWithoutDev(t *testing.T) {
 		t.Fatalf("status %d, want 404", resp.StatusCode)
 	}
 }
+
+// TestForgotPasswordWireBytes compares a ForgotPassword answer with the
+// real Cognito payload quoted in spec §1.3: same members, same order, same
+// Content-Length (100) for a same-length address.
+func TestForgotPasswordWireBytes(t *testing.T) {
+	e := newEnv(t)
+	poolID := *e.pool().Id
+	clientID := *e.client(poolID).ClientId
+	e.confirmedUser(poolID, "u", "Passw0rd!", attr("email", "u@y.io"), attr("email_verified", "true"))
+	resp := e.raw("AWSCognitoIdentityProviderService.ForgotPassword", amzJSON, `{"ClientId":"`+clientID+`","Username":"u"}`)
+	body := readAll(t, resp)
+	want := `{"CodeDeliveryDetails":{"AttributeName":"email","DeliveryMedium":"EMAIL","Destination":"u***@y***"}}`
+	if resp.StatusCode != 200 || body != want || resp.Header.Get("Content-Length") != "100" {
+		t.Fatalf("got %d %q (Content-Length %s), want 200 %q (100)", resp.StatusCode, body, resp.Header.Get("Content-Length"), want)
+	}
+}

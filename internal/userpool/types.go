@@ -25,10 +25,11 @@ type AttributeType struct {
 }
 
 // CodeDeliveryDetailsType says where a code was sent (masked).
+// Members are in the order real Cognito sends them (spec §1.3, OBS).
 type CodeDeliveryDetailsType struct {
-	Destination    string `json:"Destination,omitempty"`
-	DeliveryMedium string `json:"DeliveryMedium,omitempty"`
 	AttributeName  string `json:"AttributeName,omitempty"`
+	DeliveryMedium string `json:"DeliveryMedium,omitempty"`
+	Destination    string `json:"Destination,omitempty"`
 }
 
 // UserType is Cognito's user description in AdminCreateUser and ListUsers.
