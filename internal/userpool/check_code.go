@@ -11,8 +11,9 @@ import (
 // checkedCode is a code that matched; consume it inside the transaction
 // that applies its effect.
 type checkedCode struct {
-	rec *store.Code
-	mac []byte
+	rec    *store.Code
+	mac    []byte
+	sentTo string // the address the code is bound to ("" for reset codes)
 }
 
 // checkCode counts one confirm attempt, then compares the entered code with
@@ -39,7 +40,7 @@ func (s *Service) checkCode(ctx context.Context, pool *poolView, u *store.User, 
 	if !hmac.Equal(mac, rec.MAC) {
 		return nil, errCodeMismatch
 	}
-	return &checkedCode{rec: rec, mac: mac}, nil
+	return &checkedCode{rec: rec, mac: mac, sentTo: sentTo}, nil
 }
 
 // redeem applies a matched code: in one transaction it consumes the code,
@@ -60,6 +61,11 @@ func (s *Service) redeem(ctx context.Context, pool *poolView, cc *checkedCode, f
 		fresh, err := tx.GetUserByKey(ctx, pool.ID, "username", pool.doc.norm("username", cc.rec.Username))
 		if err != nil {
 			return err
+		}
+		// The address may have changed since checkCode read the user: a
+		// code never verifies an address it was not sent to.
+		if cc.sentTo != "" && attrValue(fresh.Attributes, cc.rec.Attribute) != cc.sentTo {
+			return errCodeMismatch
 		}
 		change(fresh)
 		fresh.UpdatedAt = s.now()
