@@ -22,6 +22,7 @@ const maxWait = 50 * time.Second
 // /{pool}/.well-known/ routes.
 func registerDevAPI(mux *http.ServeMux, svc *userpool.Service, clock *userpool.DevClock) {
 	mux.HandleFunc("GET /_userpool/messages", func(w http.ResponseWriter, r *http.Request) { listMessages(svc, w, r) })
+	mux.HandleFunc("GET /_userpool/inbox", serveInbox)
 	mux.HandleFunc("GET /_userpool/clock", func(w http.ResponseWriter, r *http.Request) { writeClock(w, clock) })
 	mux.HandleFunc("POST /_userpool/clock", func(w http.ResponseWriter, r *http.Request) { moveClock(clock, w, r) })
 }

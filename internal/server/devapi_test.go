@@ -258,3 +258,21 @@ func TestAWSResponsesNeverCarryCode(t *testing.T) {
 	resp = e.raw("AWSCognitoIdentityProviderService.AdminResetUserPassword", ct, `{"UserPoolId":"`+poolID+`","Username":"alice"}`)
 	check("AdminResetUserPassword", resp, e.latestCode(t, poolID, "alice"))
 }
+
+// TestDevAPIIsNotCrossOrigin: a web page on another origin must not be able
+// to read codes from a developer's local --dev server.
+func TestDevAPIIsNotCrossOrigin(t *testing.T) {
+	e := newEnv(t, withDev)
+	for _, path := range []string{"/_userpool/messages", "/_userpool/inbox", "/_userpool/clock"} {
+		req, _ := http.NewRequest(http.MethodGet, e.URL+path, nil)
+		req.Header.Set("Origin", "https://evil.example")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("%s: status %d, Access-Control-Allow-Origin %q; want 200 and none", path, resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
+		}
+	}
+}

@@ -31,6 +31,12 @@ type Config struct {
 	// DevClock as the clock it moves; without Dev those paths are 404.
 	Dev      bool
 	DevClock *userpool.DevClock
+	// Metrics, when set, is served at GET /metrics.
+	Metrics http.Handler
+	// Observe, when set, is called after every AWS JSON request with the
+	// operation, the error type ("" for success), the status and the time
+	// taken; the caller feeds its metrics with it.
+	Observe func(operation, errorType string, status int, d time.Duration)
 }
 
 // Server is the HTTP handler.
@@ -40,11 +46,13 @@ type Server struct {
 	maxBody int64
 	routes  map[string]handler
 	mux     *http.ServeMux
+	observe func(operation, errorType string, status int, d time.Duration)
 }
 
 // New builds the handler.
 func New(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, log: cfg.Log, maxBody: cfg.MaxBody, routes: routes(cfg.Service), mux: http.NewServeMux()}
+	s := &Server{svc: cfg.Service, log: cfg.Log, maxBody: cfg.MaxBody, routes: routes(cfg.Service), mux: http.NewServeMux(),
+		observe: cfg.Observe}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -56,6 +64,9 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("GET /{pool}/.well-known/jwks.json", s.jwks)
 	s.mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", s.openidConfiguration)
+	if cfg.Metrics != nil {
+		s.mux.Handle("GET /metrics", cfg.Metrics)
+	}
 	if cfg.Dev {
 		if cfg.DevClock == nil {
 			cfg.DevClock = &userpool.DevClock{}
@@ -72,9 +83,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("x-amzn-RequestId", id)
 	// Browsers (Amplify, amazon-cognito-identity-js) call Cognito cross-origin;
-	// Cognito allows any origin and exposes the x-amzn headers.
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date")
+	// Cognito allows any origin and exposes the x-amzn headers. The
+	// development API is deliberately left out: with CORS open there, any
+	// web page a developer visits could read codes from a local --dev server.
+	if !strings.HasPrefix(r.URL.Path, "/_userpool/") {
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date")
+	}
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
@@ -82,10 +97,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, userpool.InternalError, msgInternal)
 		}
 	}()
-	s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	d := time.Since(start)
+	target := r.Header.Get("X-Amz-Target")
 	s.log.Debug("request", "request_id", id, "method", r.Method, "path", r.URL.Path,
-		"target", r.Header.Get("X-Amz-Target"), "duration", time.Since(start))
+		"target", target, "status", sw.status, "duration", d)
+	if op, ok := strings.CutPrefix(target, targetPrefix); ok && s.observe != nil && r.URL.Path == "/" {
+		if _, known := apimodel.Lookup(op); !known {
+			op = "unknown" // bounded label values: never a client-chosen string
+		}
+		s.observe(op, strings.TrimSuffix(w.Header().Get("x-amzn-ErrorType"), ":"), sw.status, d)
+	}
 }
+
+// statusWriter remembers the status written, for logs and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 type requestIDKey struct{}
 
