@@ -146,6 +146,40 @@ type Message struct {
 	SuppressedReason string
 	Status           string
 	CreatedAt        time.Time
+	// From and ReplyTo are the pool's EmailConfiguration at enqueue time,
+	// kept with the message so it can be sent after the pool is gone.
+	From    string
+	ReplyTo string
+	// Delivery state, owned by ClaimMessages and the Mark* methods.
+	Attempts      int
+	NextAttemptAt time.Time // zero: due at once
+	LockedUntil   time.Time // zero: not claimed
+	LastError     string
+	SentAt        time.Time
+}
+
+// Message statuses.
+const (
+	MessagePending    = "pending"    // to be delivered
+	MessageSuppressed = "suppressed" // nothing is to be sent (SuppressedReason)
+	MessageSent       = "sent"       // delivered to a channel
+	MessageInbox      = "inbox"      // no channel for its medium: kept for the development inbox
+	MessageDead       = "dead"       // gave up after the maximum number of attempts
+)
+
+// MessageAttempt is one recorded delivery attempt (an audit trail).
+type MessageAttempt struct {
+	MessageID int64
+	Number    int // 1 for the first attempt
+	At        time.Time
+	Error     string // "" for a success
+}
+
+// OutboxStats summarises the outbox for metrics.
+type OutboxStats struct {
+	Pending       int64
+	Dead          int64
+	OldestPending time.Time // zero when nothing is pending
 }
 
 // MessageFilter selects messages for ListMessages; empty fields match all.
@@ -265,6 +299,32 @@ type Store interface {
 	// with AfterID and Limit, the newest Limit messages above AfterID (a
 	// "what is new" view, not a page cursor).
 	ListMessages(ctx context.Context, f MessageFilter) ([]*Message, error)
+
+	// ClaimMessages leases up to limit pending messages that are due
+	// (NextAttemptAt <= now) and not leased (LockedUntil <= now), oldest
+	// first: it sets LockedUntil = now+lease and returns them with a lease
+	// token. Concurrent claimers (goroutines or processes) never hold the
+	// same message at once; a message whose lease expired (its worker died)
+	// can be claimed again.
+	ClaimMessages(ctx context.Context, now time.Time, lease time.Duration, limit int) (token string, msgs []*Message, err error)
+	// MarkMessageSent records a successful attempt: status "sent" (or
+	// "inbox" when inbox is true), Attempts+1, SentAt = now, the lease
+	// released. With
+	// redact, Body and Code are erased (the metadata stays). ErrConflict if
+	// token no longer holds the lease (it expired and another worker
+	// claimed the message); ErrNotFound if there is no such message.
+	MarkMessageSent(ctx context.Context, id int64, token string, now time.Time, inbox, redact bool) error
+	// RetryMessage records a failed attempt: Attempts+1, LastError,
+	// NextAttemptAt = next, the lease released. Errors as MarkMessageSent.
+	RetryMessage(ctx context.Context, id int64, token string, now, next time.Time, lastError string) error
+	// KillMessage records a final failed attempt: status "dead",
+	// Attempts+1, LastError, the lease released. Errors as MarkMessageSent.
+	KillMessage(ctx context.Context, id int64, token string, now time.Time, lastError string) error
+	// ListMessageAttempts returns a message's recorded attempts in order.
+	ListMessageAttempts(ctx context.Context, id int64) ([]MessageAttempt, error)
+	// GetOutboxStats counts pending and dead messages and finds the oldest
+	// pending one.
+	GetOutboxStats(ctx context.Context) (OutboxStats, error)
 
 	// Close releases the store's resources.
 	Close() error

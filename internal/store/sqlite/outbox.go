@@ -10,20 +10,24 @@ import (
 	"github.com/userpool/userpool/internal/store"
 )
 
+// messageColumns are the columns of a store.Message, in scanMessage's
+// order. The private lease_token is not among them.
 const messageColumns = `id, pool_id, username, purpose, medium, destination, subject, body,
-	code, suppressed_reason, status, created_at`
+	code, suppressed_reason, status, created_at, from_address, reply_to,
+	attempts, next_attempt_at, locked_until, last_error, sent_at`
 
 func scanMessage(sc scanner) (*store.Message, error) {
 	var (
-		m       store.Message
-		created int64
+		m                           store.Message
+		created, next, locked, sent int64
 	)
 	err := sc.Scan(&m.ID, &m.PoolID, &m.Username, &m.Purpose, &m.Medium, &m.Destination,
-		&m.Subject, &m.Body, &m.Code, &m.SuppressedReason, &m.Status, &created)
+		&m.Subject, &m.Body, &m.Code, &m.SuppressedReason, &m.Status, &created,
+		&m.From, &m.ReplyTo, &m.Attempts, &next, &locked, &m.LastError, &sent)
 	if err != nil {
 		return nil, err
 	}
-	m.CreatedAt = fromMS(created)
+	m.CreatedAt, m.NextAttemptAt, m.LockedUntil, m.SentAt = fromMS(created), fromMS(next), fromMS(locked), fromMS(sent)
 	return &m, nil
 }
 
@@ -37,11 +41,17 @@ const defaultMessageLimit = 100
 // a reader's AfterID cursor never skips one. (Only the id of an insert
 // whose transaction rolled back can be handed out again, and no reader ever
 // saw that one; m.ID then names a message that was never stored.)
+//
+// The delivery state belongs to ClaimMessages and the Mark* methods: it is
+// not taken from m. Its columns get their defaults (0003_delivery.sql), the
+// state of a message never tried: 0 attempts, due at once, not leased.
 func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
-	res, err := s.writes().ExecContext(ctx, "INSERT INTO messages ("+messageColumns+`)
-		VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := s.writes().ExecContext(ctx, `INSERT INTO messages (pool_id, username,
+		purpose, medium, destination, subject, body, code, suppressed_reason, status,
+		created_at, from_address, reply_to)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.PoolID, m.Username, m.Purpose, m.Medium, m.Destination, m.Subject, m.Body,
-		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt))
+		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt), m.From, m.ReplyTo)
 	if err != nil {
 		return translate("enqueue message", err)
 	}

@@ -197,9 +197,15 @@ func codeView(c *store.Code) string {
 }
 
 func messageView(m *store.Message) string {
-	return fmt.Sprintf("Message{ID:%d PoolID:%q Username:%q Purpose:%q Medium:%q Destination:%q Subject:%q Body:%q Code:%q SuppressedReason:%q Status:%q CreatedAt:%s}",
+	return fmt.Sprintf("Message{ID:%d PoolID:%q Username:%q Purpose:%q Medium:%q Destination:%q Subject:%q Body:%q Code:%q SuppressedReason:%q Status:%q CreatedAt:%s From:%q ReplyTo:%q Attempts:%d NextAttemptAt:%s LockedUntil:%s LastError:%q SentAt:%s}",
 		m.ID, m.PoolID, m.Username, m.Purpose, m.Medium, m.Destination, m.Subject, m.Body,
-		m.Code, m.SuppressedReason, m.Status, timeView(m.CreatedAt))
+		m.Code, m.SuppressedReason, m.Status, timeView(m.CreatedAt), m.From, m.ReplyTo,
+		m.Attempts, timeView(m.NextAttemptAt), timeView(m.LockedUntil), m.LastError, timeView(m.SentAt))
+}
+
+func attemptView(a store.MessageAttempt) string {
+	return fmt.Sprintf("MessageAttempt{MessageID:%d Number:%d At:%s Error:%q}",
+		a.MessageID, a.Number, timeView(a.At), a.Error)
 }
 
 func signingKeyView(k *store.SigningKey) string {

@@ -10,7 +10,8 @@ import (
 	"github.com/userpool/userpool/internal/store"
 )
 
-// newMessage returns a pending email message; n makes its texts unique.
+// newMessage returns a pending email message, never tried; n makes its
+// texts unique and its CreatedAt later than that of a lower n.
 func newMessage(poolID, username, destination string, n int) *store.Message {
 	return &store.Message{
 		PoolID:      poolID,
@@ -23,6 +24,8 @@ func newMessage(poolID, username, destination string, n int) *store.Message {
 		Code:        fmt.Sprintf("%06d", n),
 		Status:      "pending",
 		CreatedAt:   t0.Add(time.Duration(n) * time.Second),
+		From:        fmt.Sprintf("Pool %s <no-reply@%s.example.com>", poolID, poolID),
+		ReplyTo:     "help@example.com",
 	}
 }
 
