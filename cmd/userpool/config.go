@@ -34,6 +34,22 @@ type config struct {
 	LimitRequests   int
 	LimitConfirms   int
 	LimitWindow     time.Duration
+	Metrics         bool
+	Delivery        deliveryConfig
+}
+
+// deliveryConfig says how outbox messages leave the server.
+type deliveryConfig struct {
+	SMTPURL     string
+	EmailFrom   string
+	SMS         string // "", "sns" or "webhook"
+	SMSWebhook  string
+	SNSEndpoint string
+	SNSRegion   string
+	MaxAttempts int
+	Lease       time.Duration
+	Poll        time.Duration
+	Backoff     time.Duration
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
@@ -63,8 +79,26 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.IntVar(&c.LimitRequests, "limit-requests", 5, "code requests per user per --limit-window (ForgotPassword, resends)")
 	fs.IntVar(&c.LimitConfirms, "limit-confirms", 5, "code entries per user per --limit-window (ConfirmForgotPassword, ...)")
 	fs.DurationVar(&c.LimitWindow, "limit-window", time.Hour, "rolling window of the attempt limits")
+	fs.BoolVar(&c.Metrics, "metrics", true, "serve Prometheus metrics at /metrics")
+	d := &c.Delivery
+	fs.StringVar(&d.SMTPURL, "smtp-url", "", "send email through this SMTP server: smtp://user:pass@host:port?tls=starttls|implicit|none")
+	fs.StringVar(&d.EmailFrom, "email-from", "no-reply@verificationemail.com", "From address when the pool's EmailConfiguration has none")
+	fs.StringVar(&d.SMS, "sms", "", "send SMS through: sns (Amazon SNS Publish) or webhook (--sms-webhook)")
+	fs.StringVar(&d.SMSWebhook, "sms-webhook", "", "POST SMS as JSON to this URL (implies --sms webhook)")
+	fs.StringVar(&d.SNSEndpoint, "sns-endpoint", "", "SNS endpoint URL (default: the AWS endpoint of --sns-region)")
+	fs.StringVar(&d.SNSRegion, "sns-region", "", "SNS region (default --region)")
+	fs.IntVar(&d.MaxAttempts, "delivery-max-attempts", 8, "attempts before a message is marked dead")
+	fs.DurationVar(&d.Lease, "delivery-lease", 30*time.Second, "how long a worker holds a message it is sending")
+	fs.DurationVar(&d.Poll, "delivery-poll", time.Second, "how often the outbox is checked when idle")
+	fs.DurationVar(&d.Backoff, "delivery-backoff", 2*time.Second, "first retry delay; it doubles per attempt (with jitter) up to 10m")
 	if err := parseWithEnv(fs, args, getenv); err != nil {
 		return nil, err
+	}
+	if d.SMSWebhook != "" && d.SMS == "" {
+		d.SMS = "webhook"
+	}
+	if d.SNSRegion == "" {
+		d.SNSRegion = c.Region
 	}
 	if *mem > 1<<22 || *iter > 1<<16 || *par > 255 {
 		return nil, errors.New("argon2 parameters out of range")
@@ -117,6 +151,13 @@ func (c *config) validate() error {
 	check(c.DevFixedCode != "" && !sixDigits(c.DevFixedCode), "--dev-fixed-code %q: want 6 digits", c.DevFixedCode)
 	check(c.LimitRequests < 1 || c.LimitConfirms < 1, "--limit-requests and --limit-confirms must be at least 1")
 	check(c.LimitWindow < time.Second, "--limit-window must be at least 1s")
+	d := c.Delivery
+	check(!oneOf(d.SMS, "", "sns", "webhook"), "--sms %q: want sns or webhook", d.SMS)
+	check(d.SMS == "webhook" && !strings.HasPrefix(d.SMSWebhook, "http://") && !strings.HasPrefix(d.SMSWebhook, "https://"),
+		"--sms webhook needs --sms-webhook http(s)://...")
+	check(d.MaxAttempts < 1, "--delivery-max-attempts must be at least 1")
+	check(d.Backoff < time.Millisecond, "--delivery-backoff must be at least 1ms")
+	check(d.Lease < time.Second || d.Poll < 10*time.Millisecond, "--delivery-lease must be at least 1s and --delivery-poll at least 10ms")
 	if err := c.Argon2.Validate(); err != nil {
 		errs = append(errs, err)
 	}

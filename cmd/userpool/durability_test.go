@@ -31,14 +31,14 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 })
 
 // startProcess runs the userpool binary on db and returns its URL and process.
-func startProcess(t *testing.T, db string) (string, *exec.Cmd) {
+func startProcess(t *testing.T, db string, extra ...string) (string, *exec.Cmd) {
 	t.Helper()
 	bin, err := buildOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:"+db,
-		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error")
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + db,
+		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error"}, extra...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/userpool/userpool/internal/delivery"
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/server"
 	"github.com/userpool/userpool/internal/store"
@@ -130,30 +131,62 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if cfg.Dev {
 		clock = devClock
 	}
-	svc, err := userpool.New(ctx, st, hasher, clock, log, userpool.Config{Region: cfg.Region, IssuerBase: base,
-		FixedCode: cfg.DevFixedCode, CodeKey: codeKey,
-		Limits: userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow}})
+	var m *metrics
+	if cfg.Metrics {
+		m = newMetrics(st)
+	}
+	worker, err := newWorker(ctx, cfg, st, log, m)
 	if err != nil {
 		return err
 	}
-	handler := server.New(server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, Dev: cfg.Dev,
-		DevClock: devClock})
+	svc, err := userpool.New(ctx, st, hasher, clock, log, userpool.Config{Region: cfg.Region, IssuerBase: base,
+		FixedCode: cfg.DevFixedCode, CodeKey: codeKey,
+		Limits:        userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow},
+		MessageQueued: messageQueued(worker, m)})
+	if err != nil {
+		return err
+	}
+	scfg := server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, Dev: cfg.Dev, DevClock: devClock}
+	if m != nil {
+		scfg.Metrics, scfg.Observe = m.handler(), m.observeRequest
+	}
+	handler := server.New(scfg)
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	workerDone := make(chan error, 1)
+	go func() { workerDone <- worker.Run(wctx) }()
 	fmt.Fprintf(stdout, "userpool listening on http://%s (db %s, dev %v)\n", ln.Addr(), cfg.DB, cfg.Dev)
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	// HTTP first, so requests in flight can still queue messages; then the
+	// worker, which finishes the message in hand (anything left stays in the
+	// outbox for the next start).
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if err := srv.Shutdown(sctx); err != nil && serveErr == nil {
+		serveErr = fmt.Errorf("shutdown: %w", err)
 	}
-	return nil
+	stopWorker()
+	if err := <-workerDone; err != nil && serveErr == nil {
+		serveErr = fmt.Errorf("delivery worker: %w", err)
+	}
+	return serveErr
+}
+
+// messageQueued wakes the worker and counts the message.
+func messageQueued(w *delivery.Worker, m *metrics) func(string) {
+	return func(medium string) {
+		w.Wake()
+		if m != nil {
+			m.messageEvent(medium, "queued")
+		}
+	}
 }

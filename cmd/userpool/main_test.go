@@ -17,12 +17,18 @@ import (
 // base URL; the server stops when the test ends.
 func startServe(t *testing.T, extra ...string) string {
 	t.Helper()
+	return startServeLogging(t, io.Discard, extra...)
+}
+
+// startServeLogging is startServe with the server's log written to logw.
+func startServeLogging(t *testing.T, logw io.Writer, extra ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "u.db"),
 		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error"}, extra...)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, func(string) string { return "" }, pw, io.Discard) }()
+	go func() { done <- run(ctx, args, func(string) string { return "" }, pw, logw) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -20,6 +20,7 @@ type AdminResetUserPasswordInput struct {
 // to reset, so the code goes to a verified contact in the legacy order.
 // The status change, the code and its message commit together.
 func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUserPasswordInput) (*Empty, error) {
+	var medium string
 	err := s.store.Tx(ctx, func(tx store.Store) error {
 		pool, u, err := s.poolUser(ctx, tx, in.UserPoolId, in.Username)
 		if err != nil {
@@ -40,11 +41,12 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUser
 		if err := s.saveUser(ctx, tx, pool, u, false, false); err != nil {
 			return err
 		}
+		medium = t.medium
 		return s.queueCode(ctx, tx, pool, u, purposeReset, kindAdminReset, t)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.notifyMessage()
+	s.queued(medium)
 	return &Empty{}, nil
 }

@@ -113,17 +113,18 @@ func (s *Service) sendCode(ctx context.Context, pool *poolView, u *store.User, p
 	if err != nil {
 		return nil, err
 	}
-	s.notifyMessage()
+	s.queued(t.medium)
 	return t.details(), nil
 }
 
 // queueCode writes a new code of purpose for u and the message that carries
 // it through tx: the transactional outbox, so the code and its message
-// commit together or not at all. The caller calls notifyMessage after the
+// commit together or not at all. The caller calls queued after the
 // commit.
 func (s *Service) queueCode(ctx context.Context, tx store.Store, pool *poolView, u *store.User, p codePurpose, kind string, t target) error {
 	code := s.newCode()
 	msg := pool.doc.render(t, code)
+	from, replyTo := pool.doc.emailSender()
 	now := s.now()
 	c := &store.Code{PoolID: pool.ID, Username: u.Username, Purpose: string(p), Attribute: t.attr,
 		MAC: s.codeMAC(pool.ID, u.Username, p, p.boundTo(t.to), code), CreatedAt: now, ExpiresAt: now.Add(p.ttl())}
@@ -132,5 +133,5 @@ func (s *Service) queueCode(ctx context.Context, tx store.Store, pool *poolView,
 	}
 	return tx.EnqueueMessage(ctx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kind,
 		Medium: t.medium, Destination: t.to, Subject: msg.subject, Body: msg.body, Code: code,
-		Status: "pending", CreatedAt: now})
+		Status: store.MessagePending, CreatedAt: now, From: from, ReplyTo: replyTo})
 }

@@ -119,8 +119,16 @@ func (s *signal) fire() {
 	}
 }
 
-// notifyMessage wakes inbox long polls after a message was committed.
-func (s *Service) notifyMessage() { s.msgSignal.fire() }
+// queued reports messages committed to the outbox for delivery: it wakes
+// inbox long polls and calls the MessageQueued hook once per message.
+func (s *Service) queued(media ...string) {
+	s.msgSignal.fire()
+	if s.cfg.MessageQueued != nil {
+		for _, m := range media {
+			s.cfg.MessageQueued(m)
+		}
+	}
+}
 
 // DevClock is a clock the development API can move forward, so tests see
 // codes expire and limit windows slide in milliseconds instead of hours.

@@ -205,3 +205,16 @@ func (d *poolDoc) passwordPolicy() *PasswordPolicyType {
 	}
 	return d.Policies.PasswordPolicy
 }
+
+// emailSender returns the pool's EmailConfiguration.From and
+// ReplyToEmailAddress ("" when unset: the server's --email-from applies).
+func (d *poolDoc) emailSender() (from, replyTo string) {
+	var ec struct {
+		From                string `json:"From"`
+		ReplyToEmailAddress string `json:"ReplyToEmailAddress"`
+	}
+	if len(d.EmailConfiguration) > 0 {
+		_ = json.Unmarshal(d.EmailConfiguration, &ec) // validated by the model on the way in
+	}
+	return ec.From, ec.ReplyToEmailAddress
+}

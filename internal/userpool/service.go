@@ -36,6 +36,10 @@ type Config struct {
 	// CodeKey is the HMAC key codes are stored under; when empty, a random
 	// key is generated once and kept in the store.
 	CodeKey []byte
+	// MessageQueued, when set, is called after a message to deliver was
+	// committed to the outbox, with its medium ("EMAIL" or "SMS"): the
+	// delivery worker wakes on it and metrics count it.
+	MessageQueued func(medium string)
 }
 
 // Service implements the Cognito operations.

@@ -73,7 +73,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	}
 	out := &SignUpOutput{UserConfirmed: false, UserSub: u.Sub}
 	if sendCode {
-		s.notifyMessage()
+		s.queued(t.medium)
 		out.CodeDeliveryDetails = t.details()
 	}
 	return out, nil

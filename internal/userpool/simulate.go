@@ -30,12 +30,12 @@ func (s *Service) simulate(ctx context.Context, c *clientView, typed, username, 
 	t := s.simulatedTarget(c.pool, typed)
 	err := s.store.Tx(ctx, func(tx store.Store) error {
 		return tx.EnqueueMessage(ctx, &store.Message{PoolID: c.pool.ID, Username: username, Purpose: kind,
-			Medium: t.medium, SuppressedReason: reason, Status: "suppressed", CreatedAt: s.now()})
+			Medium: t.medium, SuppressedReason: reason, Status: store.MessageSuppressed, CreatedAt: s.now()})
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.notifyMessage()
+	s.msgSignal.fire() // a suppressed record: nothing to deliver, but inbox pollers see it
 	return t.details(), nil
 }
 

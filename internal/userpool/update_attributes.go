@@ -44,8 +44,8 @@ func (s *Service) updateAttributes(ctx context.Context, poolID, name string, att
 	if err != nil {
 		return nil, err
 	}
-	if len(sent) > 0 {
-		s.notifyMessage()
+	for _, d := range sent {
+		s.queued(d.DeliveryMedium)
 	}
 	return sent, nil
 }
