@@ -20,33 +20,54 @@ type AdminResetUserPasswordInput struct {
 // to reset, so the code goes to a verified contact in the legacy order.
 // The status change, the code and its message commit together.
 func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUserPasswordInput) (*Empty, error) {
-	var medium string
-	err := s.store.Tx(ctx, func(tx store.Store) error {
+	// Checks and the message come first, outside the transaction: the
+	// message may come from a CustomMessage trigger, a network call.
+	pool, u, err := s.poolUser(ctx, s.store, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	t, err := adminResetTarget(pool, u)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.compose(ctx, pool, "", u, sourceForgotPassword, in.ClientMetadata, t)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.Tx(ctx, func(tx store.Store) error {
 		pool, u, err := s.poolUser(ctx, tx, in.UserPoolId, in.Username)
 		if err != nil {
 			return err
 		}
-		if u.Status == StatusForceChangePassword || u.Status == StatusExternalProvider {
-			return errCannotReset
-		}
-		t, ok, adminOnly := pool.doc.recoveryTarget(u)
-		if adminOnly {
-			legacy := &poolDoc{}
-			t, ok, _ = legacy.recoveryTarget(u)
-		}
-		if !ok {
-			return errNoVerifiedContact
+		if _, err := adminResetTarget(pool, u); err != nil {
+			return err // the user changed meanwhile
 		}
 		u.Status, u.UpdatedAt = StatusResetRequired, s.now()
 		if err := s.saveUser(ctx, tx, pool, u, false, false); err != nil {
 			return err
 		}
-		medium = t.medium
-		return s.queueCode(ctx, tx, pool, u, purposeReset, kindAdminReset, t)
+		return s.queueCode(ctx, tx, pool, u, purposeReset, kindAdminReset, o)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.queued(medium)
+	s.queued(o.medium)
 	return &Empty{}, nil
+}
+
+// adminResetTarget applies AdminResetUserPassword's state rules and picks
+// where the code goes (legacy order in admin_only pools).
+func adminResetTarget(pool *poolView, u *store.User) (target, error) {
+	if u.Status == StatusForceChangePassword || u.Status == StatusExternalProvider {
+		return target{}, errCannotReset
+	}
+	t, ok, adminOnly := pool.doc.recoveryTarget(u)
+	if adminOnly {
+		legacy := &poolDoc{}
+		t, ok, _ = legacy.recoveryTarget(u)
+	}
+	if !ok {
+		return target{}, errNoVerifiedContact
+	}
+	return t, nil
 }

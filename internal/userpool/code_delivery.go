@@ -95,24 +95,32 @@ func (d *poolDoc) signUpTarget(u *store.User) (target, bool) {
 	return target{}, false
 }
 
-// renderedMessage is a message with the code substituted.
-type renderedMessage struct {
+// outgoing is a code message ready to be queued: where it goes, and its
+// subject and body with the "{####}" placeholder still in them. It is
+// composed before any transaction (a CustomMessage trigger may be called to
+// write it) and filled with the code inside the transaction that issues it.
+type outgoing struct {
+	target
 	subject, body string
 }
 
-// render builds the message for a code from the pool's verification
-// message, which ForgotPassword shares with sign-up (spec §2.11: Cognito
-// has no separate reset template). Every "{####}" becomes the code.
-func (d *poolDoc) render(t target, code string) renderedMessage {
+// fill substitutes every "{####}" with the code.
+func (o outgoing) fill(code string) (subject, body string) {
+	return o.subject, strings.ReplaceAll(o.body, "{####}", code)
+}
+
+// outgoing builds the message for t from the pool's verification message,
+// which ForgotPassword shares with sign-up (spec §2.11: Cognito has no
+// separate reset template).
+func (d *poolDoc) outgoing(t target) outgoing {
 	tpl := d.VerificationMessageTemplate
 	if tpl == nil {
 		tpl = &VerificationMessageTemplateType{}
 	}
 	if t.medium == "SMS" {
-		sms := firstNonEmpty(tpl.SmsMessage, d.SmsVerificationMessage, defaultVerificationMessage)
-		return renderedMessage{body: strings.ReplaceAll(sms, "{####}", code)}
+		return outgoing{target: t, body: firstNonEmpty(tpl.SmsMessage, d.SmsVerificationMessage, defaultVerificationMessage)}
 	}
-	body := firstNonEmpty(tpl.EmailMessage, d.EmailVerificationMessage, defaultVerificationMessage)
-	subject := firstNonEmpty(tpl.EmailSubject, d.EmailVerificationSubject, defaultVerificationSubject)
-	return renderedMessage{subject: subject, body: strings.ReplaceAll(body, "{####}", code)}
+	return outgoing{target: t,
+		subject: firstNonEmpty(tpl.EmailSubject, d.EmailVerificationSubject, defaultVerificationSubject),
+		body:    firstNonEmpty(tpl.EmailMessage, d.EmailVerificationMessage, defaultVerificationMessage)}
 }

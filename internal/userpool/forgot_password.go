@@ -48,7 +48,11 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	if masked {
 		return s.simulateForgot(ctx, c, in.Username, u.Username, refusal.reason)
 	}
-	d, err := s.sendCode(ctx, c.pool, u, purposeReset, kindForgotPassword, t)
+	o, err := s.compose(ctx, c.pool, c.ID, u, sourceForgotPassword, in.ClientMetadata, t)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.sendCode(ctx, c.pool, u, purposeReset, kindForgotPassword, o)
 	if err != nil {
 		return nil, err
 	}
@@ -105,25 +109,26 @@ func resetTarget(pool *poolView, u *store.User) (target, *refusal) {
 
 // sendCode issues a code of purpose for u and queues its message to t in
 // one transaction.
-func (s *Service) sendCode(ctx context.Context, pool *poolView, u *store.User, p codePurpose, kind string, t target) (*CodeDeliveryDetailsType, error) {
-	err := s.store.Tx(ctx, func(tx store.Store) error { return s.queueCode(ctx, tx, pool, u, p, kind, t) })
+func (s *Service) sendCode(ctx context.Context, pool *poolView, u *store.User, p codePurpose, kind string, o outgoing) (*CodeDeliveryDetailsType, error) {
+	err := s.store.Tx(ctx, func(tx store.Store) error { return s.queueCode(ctx, tx, pool, u, p, kind, o) })
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errUserClientNotFound // the user was deleted meanwhile
 	}
 	if err != nil {
 		return nil, err
 	}
-	s.queued(t.medium)
-	return t.details(), nil
+	s.queued(o.medium)
+	return o.details(), nil
 }
 
 // queueCode writes a new code of purpose for u and the message that carries
 // it through tx: the transactional outbox, so the code and its message
 // commit together or not at all. The caller calls queued after the
 // commit.
-func (s *Service) queueCode(ctx context.Context, tx store.Store, pool *poolView, u *store.User, p codePurpose, kind string, t target) error {
+func (s *Service) queueCode(ctx context.Context, tx store.Store, pool *poolView, u *store.User, p codePurpose, kind string, o outgoing) error {
 	code := s.newCode()
-	msg := pool.doc.render(t, code)
+	subject, body := o.fill(code)
+	t := o.target
 	from, replyTo := pool.doc.emailSender()
 	now := s.now()
 	c := &store.Code{PoolID: pool.ID, Username: u.Username, Purpose: string(p), Attribute: t.attr,
@@ -132,6 +137,6 @@ func (s *Service) queueCode(ctx context.Context, tx store.Store, pool *poolView,
 		return err
 	}
 	return tx.EnqueueMessage(ctx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kind,
-		Medium: t.medium, Destination: t.to, Subject: msg.subject, Body: msg.body, Code: code,
+		Medium: t.medium, Destination: t.to, Subject: subject, Body: body, Code: code,
 		Status: store.MessagePending, CreatedAt: now, From: from, ReplyTo: replyTo})
 }

@@ -47,7 +47,11 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	if err := s.takeAttempt(ctx, c.pool.ID, u.Username, attemptRequest, purposeSignUp); err != nil {
 		return nil, err
 	}
-	d, err := s.sendCode(ctx, c.pool, u, purposeSignUp, kindResendCode, t)
+	o, err := s.compose(ctx, c.pool, c.ID, u, sourceResendCode, in.ClientMetadata, t)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.sendCode(ctx, c.pool, u, purposeSignUp, kindResendCode, o)
 	if err != nil {
 		return nil, err
 	}

@@ -56,6 +56,12 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	// The user, its confirmation code and the message carrying it commit
 	// together (transactional outbox).
 	t, sendCode := c.pool.doc.signUpTarget(u)
+	var o outgoing
+	if sendCode {
+		if o, err = s.compose(ctx, c.pool, c.ID, u, sourceSignUp, in.ClientMetadata, t); err != nil {
+			return nil, err
+		}
+	}
 	err = s.store.Tx(ctx, func(tx store.Store) error {
 		if err := s.saveUser(ctx, tx, c.pool, u, true, false); err != nil {
 			return err
@@ -63,7 +69,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 		if !sendCode {
 			return nil
 		}
-		return s.queueCode(ctx, tx, c.pool, u, purposeSignUp, kindSignUp, t)
+		return s.queueCode(ctx, tx, c.pool, u, purposeSignUp, kindSignUp, o)
 	})
 	if errors.Is(err, errUserAccountExists) {
 		return nil, errUserExists // SignUp's own wording (OBS)

@@ -34,7 +34,9 @@ func (s *Service) updateAttributes(ctx context.Context, poolID, name string, att
 				continue
 			}
 			t := targetFor(attr, v)
-			if err := s.queueCode(ctx, tx, pool, u, verifyPurpose(attr), kindVerifyAttribute, t); err != nil {
+			// The pool's template: a CustomMessage trigger cannot be called
+			// here, inside the transaction (no network in a transaction).
+			if err := s.queueCode(ctx, tx, pool, u, verifyPurpose(attr), kindVerifyAttribute, pool.doc.outgoing(t)); err != nil {
 				return err
 			}
 			sent = append(sent, *t.details())

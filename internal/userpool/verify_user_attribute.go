@@ -29,7 +29,11 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 	if err := s.takeAttempt(ctx, a.pool.ID, a.user.Username, attemptRequest, p); err != nil {
 		return nil, err
 	}
-	d, err := s.sendCode(ctx, a.pool, a.user, p, kindVerifyAttribute, targetFor(in.AttributeName, value))
+	o, err := s.compose(ctx, a.pool, a.clientID, a.user, sourceVerifyUserAttribute, in.ClientMetadata, targetFor(in.AttributeName, value))
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.sendCode(ctx, a.pool, a.user, p, kindVerifyAttribute, o)
 	if err != nil {
 		return nil, err
 	}
