@@ -2,21 +2,57 @@ package userpool
 
 import (
 	"context"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/userpool/userpool/internal/store"
+	"github.com/userpool/userpool/internal/triggers"
 )
 
 // Trigger sources of the CustomMessage trigger, one per flow that sends a code.
 const (
-	sourceForgotPassword      = "CustomMessage_ForgotPassword"
-	sourceSignUp              = "CustomMessage_SignUp"
-	sourceResendCode          = "CustomMessage_ResendCode"
-	sourceVerifyUserAttribute = "CustomMessage_VerifyUserAttribute"
+	sourceForgotPassword      = triggers.CustomMessageForgotPassword
+	sourceSignUp              = triggers.CustomMessageSignUp
+	sourceResendCode          = triggers.CustomMessageResendCode
+	sourceVerifyUserAttribute = triggers.CustomMessageVerifyUserAttribute
 )
 
+// errBadCustomMessage is the answer to a CustomMessage function whose
+// message cannot carry the code (spec §4.4: it must contain the
+// placeholder; email <= 20,000 characters, SMS <= 140).
+var errBadCustomMessage = newErr(InvalidLambdaResponse, "Unrecognizable lambda output")
+
 // compose writes the message for a code going to t: the pool's verification
-// template, or what its CustomMessage trigger returns. It runs before any
-// transaction because the trigger is a network call.
-func (s *Service) compose(ctx context.Context, pool *poolView, clientID string, u *store.User, source string, meta map[string]string, t target) (outgoing, error) {
-	return pool.doc.outgoing(t), nil
+// template, or what its CustomMessage trigger returns (members it leaves
+// null keep the template). It runs before any transaction because the
+// trigger is a network call; the function only ever sees "{####}", and the
+// code is filled in afterwards (spec §4.4).
+func (s *Service) compose(ctx context.Context, pool *poolView, clientID string, u *store.User, source triggers.Source, meta map[string]string, t target) (outgoing, error) {
+	o := pool.doc.outgoing(t)
+	req := triggers.CustomMessageRequest{UserAttributes: eventAttributes(u), CodeParameter: triggers.CodePlaceholder,
+		LinkParameter: triggers.LinkPlaceholder, ClientMetadata: meta}
+	resp, configured, err := fire[triggers.CustomMessageRequest, triggers.CustomMessageResponse](ctx, s, pool, source, u.Username, clientID, req)
+	if err != nil || !configured {
+		return o, err
+	}
+	if t.medium == "SMS" {
+		if resp.SMSMessage != nil {
+			o.body = *resp.SMSMessage
+		}
+		return o, checkCustomBody(o.body, 140)
+	}
+	if resp.EmailMessage != nil {
+		o.body = *resp.EmailMessage
+	}
+	if resp.EmailSubject != nil {
+		o.subject = *resp.EmailSubject
+	}
+	return o, checkCustomBody(o.body, 20000)
+}
+
+func checkCustomBody(body string, max int) error {
+	if !strings.Contains(body, triggers.CodePlaceholder) || utf8.RuneCountInString(body) > max {
+		return errBadCustomMessage
+	}
+	return nil
 }

@@ -40,6 +40,9 @@ type Config struct {
 	// committed to the outbox, with its medium ("EMAIL" or "SMS"): the
 	// delivery worker wakes on it and metrics count it.
 	MessageQueued func(medium string)
+	// Invoker calls the pools' Lambda triggers; nil means pools with a
+	// LambdaConfig get UnexpectedLambdaException.
+	Invoker Invoker
 }
 
 // Service implements the Cognito operations.
