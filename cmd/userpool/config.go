@@ -36,6 +36,7 @@ type config struct {
 	LimitWindow     time.Duration
 	Metrics         bool
 	Delivery        deliveryConfig
+	LambdaEndpoint  string
 }
 
 // deliveryConfig says how outbox messages leave the server.
@@ -80,6 +81,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.IntVar(&c.LimitConfirms, "limit-confirms", 5, "code entries per user per --limit-window (ConfirmForgotPassword, ...)")
 	fs.DurationVar(&c.LimitWindow, "limit-window", time.Hour, "rolling window of the attempt limits")
 	fs.BoolVar(&c.Metrics, "metrics", true, "serve Prometheus metrics at /metrics")
+	fs.StringVar(&c.LambdaEndpoint, "lambda-endpoint", "", "AWS Lambda Invoke API endpoint for triggers (default: the AWS endpoint of --region; e.g. sam local start-lambda's http://127.0.0.1:3001)")
 	d := &c.Delivery
 	fs.StringVar(&d.SMTPURL, "smtp-url", "", "send email through this SMTP server: smtp://user:pass@host:port?tls=starttls|implicit|none")
 	fs.StringVar(&d.EmailFrom, "email-from", "no-reply@verificationemail.com", "From address when the pool's EmailConfiguration has none")

@@ -10,9 +10,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/userpool/userpool/internal/delivery"
 	"github.com/userpool/userpool/internal/store"
+	"github.com/userpool/userpool/internal/triggers"
 )
 
 // newWorker builds the outbox worker from the delivery flags. A medium
@@ -78,4 +80,19 @@ func snsClient(ctx context.Context, d deliveryConfig) (*sns.Client, error) {
 			o.BaseEndpoint = aws.String(d.SNSEndpoint)
 		}
 	}), nil
+}
+
+// lambdaInvoker calls the pools' triggers through the AWS Lambda Invoke API
+// (credentials from the standard AWS chain), at --lambda-endpoint when set.
+// Credentials are only needed once a pool configures a trigger.
+func lambdaInvoker(ctx context.Context, cfg *config) (*triggers.LambdaInvoker, error) {
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(cfg.Region))
+	if err != nil {
+		return nil, fmt.Errorf("Lambda triggers: AWS configuration: %w", err)
+	}
+	return triggers.NewLambdaInvoker(lambda.NewFromConfig(awsCfg, func(o *lambda.Options) {
+		if cfg.LambdaEndpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.LambdaEndpoint)
+		}
+	})), nil
 }

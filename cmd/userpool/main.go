@@ -139,7 +139,11 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svc, err := userpool.New(ctx, st, hasher, clock, log, userpool.Config{Region: cfg.Region, IssuerBase: base,
+	invoker, err := lambdaInvoker(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	svc, err := userpool.New(ctx, st, hasher, clock, log, userpool.Config{Region: cfg.Region, IssuerBase: base, Invoker: invoker,
 		FixedCode: cfg.DevFixedCode, CodeKey: codeKey,
 		Limits:        userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow},
 		MessageQueued: messageQueued(worker, m)})

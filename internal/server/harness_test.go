@@ -44,6 +44,12 @@ func withLimits(requests, confirms int) func(*envConfig) {
 	}
 }
 
+// withInvoker sends the pools' Lambda triggers to inv (e.g. a
+// triggers.LambdaInvoker pointed at a lambdatest server).
+func withInvoker(inv userpool.Invoker) func(*envConfig) {
+	return func(c *envConfig) { c.svc.Invoker = inv }
+}
+
 // withFixedCode makes every code the given value.
 func withFixedCode(code string) func(*envConfig) {
 	return func(c *envConfig) { c.svc.FixedCode = code }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/userpool/userpool/internal/store"
+	"github.com/userpool/userpool/internal/triggers"
 )
 
 // AdminCreateUserInput is the AdminCreateUser request.
@@ -58,6 +59,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		return nil, err
 	}
 	s.setPassword(u, hash)
+	if err := s.preSignUp(ctx, pool, "", u, triggers.PreSignUpAdminCreateUser, in.ValidationData, in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	err = s.store.Tx(ctx, func(tx store.Store) error {
 		return s.saveUser(ctx, tx, pool, u, true, in.ForceAliasCreation)
 	})

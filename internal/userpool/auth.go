@@ -9,6 +9,7 @@ import (
 
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/store"
+	"github.com/userpool/userpool/internal/triggers"
 )
 
 // AuthOutput is the response of InitiateAuth, AdminInitiateAuth and the
@@ -40,17 +41,7 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 	if pw == "" {
 		return nil, errMissingPassword
 	}
-	u, err := s.findUser(ctx, s.store, c.pool, name)
-	if errors.Is(err, store.ErrNotFound) {
-		if err := checkSecretHash(c, params["SECRET_HASH"], errSecretHashNotReceived, name); err != nil {
-			return nil, err
-		}
-		s.burnHash(ctx, pw)
-		if c.doc.preventsExistenceErrors() {
-			return nil, errIncorrectCredentials
-		}
-		return nil, errUserDoesNotExist
-	}
+	u, err := s.signInUser(ctx, c, name, pw, params["SECRET_HASH"])
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +61,29 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 		return s.newPasswordChallenge(c, u), nil
 	}
 	return s.issue(ctx, c, u)
+}
+
+// signInUser resolves the user signing in. An unknown name may be migrated
+// by the pool's UserMigration function (UserMigration_Authentication, with
+// the password); otherwise it fails as Cognito does — UserNotFoundException,
+// or under PreventUserExistenceErrors=ENABLED the same "Incorrect username
+// or password." as a wrong password, after a hash's worth of work.
+func (s *Service) signInUser(ctx context.Context, c *clientView, name, pw, hash string) (*store.User, error) {
+	u, err := s.findUser(ctx, s.store, c.pool, name)
+	if !errors.Is(err, store.ErrNotFound) {
+		return u, err
+	}
+	if err := checkSecretHash(c, hash, errSecretHashNotReceived, name); err != nil {
+		return nil, err
+	}
+	if u, err = s.migrateUser(ctx, c, name, &pw, triggers.UserMigrationAuthentication, nil); u != nil || err != nil {
+		return u, err
+	}
+	s.burnHash(ctx, pw)
+	if c.doc.preventsExistenceErrors() {
+		return nil, errIncorrectCredentials
+	}
+	return nil, errUserDoesNotExist
 }
 
 func (s *Service) checkPassword(ctx context.Context, u *store.User, pw string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/userpool/userpool/internal/store"
+	"github.com/userpool/userpool/internal/triggers"
 )
 
 // ConfirmForgotPasswordInput is the ConfirmForgotPassword request (spec §3.1).
@@ -51,5 +52,5 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{}, nil
+	return &Empty{}, s.postConfirmation(ctx, c.pool, c.ID, u.Username, triggers.PostConfirmationConfirmForgotPassword, in.ClientMetadata)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/userpool/userpool/internal/store"
+	"github.com/userpool/userpool/internal/triggers"
 )
 
 // ConfirmSignUpInput is the ConfirmSignUp request.
@@ -45,5 +46,5 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{}, nil
+	return &Empty{}, s.postConfirmation(ctx, c.pool, c.ID, u.Username, triggers.PostConfirmationConfirmSignUp, in.ClientMetadata)
 }

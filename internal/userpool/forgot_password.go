@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/userpool/userpool/internal/store"
+	"github.com/userpool/userpool/internal/triggers"
 )
 
 // ForgotPasswordInput is the ForgotPassword request (spec §2.1).
@@ -30,6 +31,13 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	c, u, err := s.publicUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
+	}
+	if u == nil {
+		// spec §2.2 step 4: an unknown user may be migrated in by the
+		// pool's UserMigration function, then gets a code as usual.
+		if u, err = s.migrateUser(ctx, c, in.Username, nil, triggers.UserMigrationForgotPassword, in.ClientMetadata); err != nil {
+			return nil, err
+		}
 	}
 	if u == nil {
 		return s.forgotUnknown(ctx, c, in)

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/userpool/userpool/internal/store"
+	"github.com/userpool/userpool/internal/triggers"
 )
 
 // SignUpInput is the SignUp request.
@@ -53,9 +54,13 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 		return nil, err
 	}
 	s.setPassword(u, hash)
+	if err := s.preSignUp(ctx, c.pool, c.ID, u, triggers.PreSignUpSignUp, in.ValidationData, in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	// The user, its confirmation code and the message carrying it commit
-	// together (transactional outbox).
+	// together (transactional outbox). An auto-confirmed user gets no code.
 	t, sendCode := c.pool.doc.signUpTarget(u)
+	sendCode = sendCode && u.Status == StatusUnconfirmed
 	var o outgoing
 	if sendCode {
 		if o, err = s.compose(ctx, c.pool, c.ID, u, sourceSignUp, in.ClientMetadata, t); err != nil {
@@ -77,7 +82,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err != nil {
 		return nil, err
 	}
-	out := &SignUpOutput{UserConfirmed: false, UserSub: u.Sub}
+	out := &SignUpOutput{UserConfirmed: u.Status == StatusConfirmed, UserSub: u.Sub}
 	if sendCode {
 		s.queued(t.medium)
 		out.CodeDeliveryDetails = t.details()
