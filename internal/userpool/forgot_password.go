@@ -40,7 +40,11 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 		}
 	}
 	if u == nil {
-		return s.forgotUnknown(ctx, c, in)
+		d, err := s.unknownCodeRequest(ctx, c, in.Username, purposeReset, kindForgotPassword)
+		if err != nil {
+			return nil, err
+		}
+		return &ForgotPasswordOutput{CodeDeliveryDetails: d}, nil
 	}
 	// State checks (spec §2.2 step 5) come before the limit (step 6); but
 	// under ENABLED, disabled users and users without a verified medium get
@@ -73,19 +77,6 @@ func (s *Service) simulateForgot(ctx context.Context, c *clientView, typed, user
 		return nil, err
 	}
 	return &ForgotPasswordOutput{CodeDeliveryDetails: d}, nil
-}
-
-// forgotUnknown answers for a name that resolves to no user (spec §2.2
-// step 4). The request still counts against an attempt limit keyed by the
-// typed name, so that the limit cannot tell real users from unknown ones.
-func (s *Service) forgotUnknown(ctx context.Context, c *clientView, in *ForgotPasswordInput) (*ForgotPasswordOutput, error) {
-	if !c.doc.preventsExistenceErrors() {
-		return nil, errUserClientNotFound
-	}
-	if err := s.takeAttempt(ctx, c.pool.ID, unknownSubject(c.pool, in.Username), attemptRequest, purposeReset); err != nil {
-		return nil, err
-	}
-	return s.simulateForgot(ctx, c, in.Username, in.Username, reasonUnknownUser)
 }
 
 // refusal is why a user cannot get a reset code. maskable refusals become a

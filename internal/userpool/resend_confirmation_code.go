@@ -28,14 +28,11 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 		return nil, err
 	}
 	if u == nil {
-		if !c.doc.preventsExistenceErrors() {
-			return nil, errUserClientNotFound
-		}
-		if err := s.takeAttempt(ctx, c.pool.ID, unknownSubject(c.pool, in.Username), attemptRequest, purposeSignUp); err != nil {
+		d, err := s.unknownCodeRequest(ctx, c, in.Username, purposeSignUp, kindResendCode)
+		if err != nil {
 			return nil, err
 		}
-		d, err := s.simulate(ctx, c, in.Username, in.Username, kindResendCode, reasonUnknownUser)
-		return &ResendConfirmationCodeOutput{CodeDeliveryDetails: d}, err
+		return &ResendConfirmationCodeOutput{CodeDeliveryDetails: d}, nil
 	}
 	if u.Status != StatusUnconfirmed {
 		return nil, errAlreadyConfirmed

@@ -18,6 +18,21 @@ const (
 	reasonNoAutoVerify      = "NO_AUTO_VERIFIED_ATTRIBUTE"
 )
 
+// unknownCodeRequest answers a code request (ForgotPassword,
+// ResendConfirmationCode) for a name that resolves to no user (spec §2.2
+// step 4): UserNotFoundException under LEGACY; under ENABLED a simulated
+// delivery, after counting an attempt keyed by the typed name, so that the
+// limit cannot tell real users from unknown ones.
+func (s *Service) unknownCodeRequest(ctx context.Context, c *clientView, typed string, p codePurpose, kind string) (*CodeDeliveryDetailsType, error) {
+	if !c.doc.preventsExistenceErrors() {
+		return nil, errUserClientNotFound
+	}
+	if err := s.takeAttempt(ctx, c.pool.ID, unknownSubject(c.pool, typed), attemptRequest, p); err != nil {
+		return nil, err
+	}
+	return s.simulate(ctx, c, typed, typed, kind, reasonUnknownUser)
+}
+
 // simulate answers ForgotPassword (or a resend) for a user who must not be
 // revealed (spec §2.7, PreventUserExistenceErrors=ENABLED): a 200 with a
 // made-up CodeDeliveryDetails, nothing sent. The answer
