@@ -76,7 +76,7 @@ func attributeMap(attrs []AttributeType) map[string]string {
 // password. The user is RESET_REQUIRED unless the function says CONFIRMED.
 func (s *Service) migrateUser(ctx context.Context, c *clientView, typed string, password *string, source triggers.Source,
 	meta map[string]string) (*store.User, error) {
-	req := triggers.UserMigrationRequest{Password: new(string), ClientMetadata: meta}
+	req := triggers.UserMigrationRequest{Password: password, ClientMetadata: meta}
 	resp, configured, err := fire[triggers.UserMigrationRequest, triggers.UserMigrationResponse](ctx, s, c.pool, source, typed, c.ID, req)
 	if err != nil || !configured || len(resp.UserAttributes) == 0 {
 		return nil, err
