@@ -31,10 +31,10 @@ func userType(u *store.User) *UserType {
 }
 
 // AdminCreateUser creates a user in FORCE_CHANGE_PASSWORD with the given or
-// a generated temporary password (spec §6). MessageAction RESEND issues a
-// new temporary password to an existing FORCE_CHANGE_PASSWORD user.
-//
-// TODO(#4): the invitation message is not delivered yet.
+// a generated temporary password (spec §6) and, unless MessageAction is
+// SUPPRESS, queues the invitation that carries it (invitation.go).
+// MessageAction RESEND issues a new temporary password to an existing
+// FORCE_CHANGE_PASSWORD user.
 func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
 	pool, err := s.loadPool(ctx, s.store, in.UserPoolId)
 	if err != nil {
@@ -62,11 +62,22 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err := s.preSignUp(ctx, pool, "", u, triggers.PreSignUpAdminCreateUser, in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
+	invites, err := s.invitations(ctx, pool, u, in)
+	if err != nil {
+		return nil, err
+	}
+	// The user and its invitations commit together (transactional outbox).
 	err = s.store.Tx(ctx, func(tx store.Store) error {
-		return s.saveUser(ctx, tx, pool, u, true, in.ForceAliasCreation)
+		if err := s.saveUser(ctx, tx, pool, u, true, in.ForceAliasCreation); err != nil {
+			return err
+		}
+		return s.queueInvitations(ctx, tx, pool, u, invites, pw)
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, o := range invites {
+		s.queued(o.medium)
 	}
 	return &AdminCreateUserOutput{User: userType(u)}, nil
 }

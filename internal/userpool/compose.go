@@ -35,11 +35,21 @@ func (s *Service) compose(ctx context.Context, pool *poolView, clientID string, 
 	if err != nil || !configured {
 		return o, err
 	}
+	o = applyCustomMessage(o, resp)
 	if t.medium == "SMS" {
+		return o, checkCustomBody(o.body, 140)
+	}
+	return o, checkCustomBody(o.body, 20000)
+}
+
+// applyCustomMessage takes the members a CustomMessage function set for
+// o's medium; the ones it left null keep the template.
+func applyCustomMessage(o outgoing, resp triggers.CustomMessageResponse) outgoing {
+	if o.medium == "SMS" {
 		if resp.SMSMessage != nil {
 			o.body = *resp.SMSMessage
 		}
-		return o, checkCustomBody(o.body, 140)
+		return o
 	}
 	if resp.EmailMessage != nil {
 		o.body = *resp.EmailMessage
@@ -47,7 +57,7 @@ func (s *Service) compose(ctx context.Context, pool *poolView, clientID string, 
 	if resp.EmailSubject != nil {
 		o.subject = *resp.EmailSubject
 	}
-	return o, checkCustomBody(o.body, 20000)
+	return o
 }
 
 func checkCustomBody(body string, max int) error {

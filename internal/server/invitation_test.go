@@ -1,0 +1,75 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+// TestAdminCreateUserInvitation: unless SUPPRESS, AdminCreateUser queues an
+// invitation carrying the username and the temporary password (Cognito's
+// default text), to each requested medium the user has an address for;
+// the password in it starts the NEW_PASSWORD_REQUIRED flow.
+func TestAdminCreateUserInvitation(t *testing.T) {
+	e := newEnv(t, withDev)
+	poolID := aws.ToString(e.pool().Id)
+	clientID := aws.ToString(e.client(poolID).ClientId)
+	ctx := t.Context()
+	_, err := e.SDK.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("ivy"),
+		TemporaryPassword: aws.String("Temp0rary!Pass"), DesiredDeliveryMediums: []types.DeliveryMediumType{"EMAIL", "SMS"},
+		UserAttributes: []types.AttributeType{attr("email", "ivy@example.com")}})
+	ok(t, err, "AdminCreateUser")
+	msgs := e.userInbox(poolID, "ivy")
+	if len(msgs) != 1 { // SMS was requested, but ivy has no phone number
+		t.Fatalf("%d invitations, want 1 (email only): %+v", len(msgs), msgs)
+	}
+	m := msgs[0]
+	if m.Purpose != "ADMIN_CREATE_USER" || m.Medium != "EMAIL" || m.Destination != "ivy@example.com" ||
+		m.Subject != "Your temporary password" || m.Body != "Your username is ivy and temporary password is Temp0rary!Pass. " {
+		t.Fatalf("invitation %+v", m)
+	}
+	out, err := e.SDK.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: aws.String(poolID), ClientId: aws.String(clientID),
+		AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: map[string]string{"USERNAME": "ivy", "PASSWORD": m.Code}})
+	ok(t, err, "sign-in with the invited password")
+	if out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Fatalf("challenge %q", out.ChallengeName)
+	}
+
+	_, err = e.SDK.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("quiet"),
+		MessageAction: types.MessageActionTypeSuppress, DesiredDeliveryMediums: []types.DeliveryMediumType{"EMAIL"},
+		UserAttributes: []types.AttributeType{attr("email", "quiet@example.com")}})
+	ok(t, err, "AdminCreateUser SUPPRESS")
+	if n := len(e.userInbox(poolID, "quiet")); n != 0 {
+		t.Fatalf("SUPPRESS queued %d messages", n)
+	}
+}
+
+// TestCustomMessageAdminCreateUser: the invitation goes through the
+// CustomMessage trigger with usernameParameter "{username}" (the only
+// source where Cognito fills it), and both placeholders are filled after.
+func TestCustomMessageAdminCreateUser(t *testing.T) {
+	te := newTriggerEnv(t)
+	te.fn.Handle("msg", respond(func(r map[string]any) {
+		r["emailSubject"] = "Welcome aboard"
+		r["emailMessage"] = "Hi {username}, sign in with {####}"
+	}))
+	poolID := aws.ToString(te.pool(lambdas(types.LambdaConfigType{CustomMessage: aws.String(te.fn.ARN("msg"))})).Id)
+	_, err := te.SDK.AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("kai"),
+		TemporaryPassword: aws.String("Temp0rary!Pass"), DesiredDeliveryMediums: []types.DeliveryMediumType{"EMAIL"},
+		UserAttributes: []types.AttributeType{attr("email", "kai@example.com")}})
+	ok(t, err, "AdminCreateUser")
+	ev, raw := te.onlyEventOf(t, "msg")
+	wantField(t, ev, "CustomMessage_AdminCreateUser", "triggerSource")
+	wantField(t, ev, "{username}", "request", "usernameParameter")
+	wantField(t, ev, "{####}", "request", "codeParameter")
+	if strings.Contains(raw, "Temp0rary!Pass") {
+		t.Fatal("the function saw the temporary password")
+	}
+	m := te.latestMessage(t, poolID, "kai")
+	if m.Subject != "Welcome aboard" || m.Body != "Hi kai, sign in with Temp0rary!Pass" {
+		t.Fatalf("invitation %+v", m)
+	}
+}
