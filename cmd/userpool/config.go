@@ -37,6 +37,8 @@ type config struct {
 	Metrics         bool
 	Delivery        deliveryConfig
 	LambdaEndpoint  string
+	DBMaxConns      int
+	DBMigrate       bool
 }
 
 // deliveryConfig says how outbox messages leave the server.
@@ -63,7 +65,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	c := &config{Argon2: passhash.OWASP}
 	fs := newFlagSet("userpool serve", stderr)
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:9229", "listen address (host:port)")
-	fs.StringVar(&c.DB, "db", "sqlite:userpool.db", "database: sqlite:<file>")
+	fs.StringVar(&c.DB, "db", "sqlite:userpool.db", "database: sqlite:<file> or postgres://user:pass@host:port/db?sslmode=...")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", 16, "PostgreSQL: connections in the pool")
+	fs.BoolVar(&c.DBMigrate, "db-migrate", true, "apply pending database migrations at start (else run `userpool migrate`)")
 	fs.StringVar(&c.Region, "region", "us-east-1", "region used in pool IDs, ARNs and issuer URLs")
 	fs.BoolVar(&c.Dev, "dev", false, "enable the development API under /_userpool/")
 	fs.StringVar(&c.IssuerBase, "issuer-base", "", "token issuer base URL (default http://<addr>); iss = <base>/<poolId>")
@@ -143,9 +147,10 @@ func (c *config) validate() error {
 	}
 	check(c.Addr == "" || !strings.Contains(c.Addr, ":"), "--addr %q: want host:port", c.Addr)
 	check(!strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://"),
-		"--db %q: want sqlite:<file>", c.DB)
+		"--db %q: want sqlite:<file> or postgres://...", c.DB)
 	check(strings.HasPrefix(c.DB, "sqlite:") && sqlitePath(c.DB) == "", "--db %q: missing file name", c.DB)
 	check(c.Region == "" || strings.ContainsAny(c.Region, "_ /"), "--region %q: want a region name such as us-east-1", c.Region)
+	check(c.DBMaxConns < 1 || c.DBMaxConns > 10000, "--db-max-conns must be from 1 to 10000")
 	check(c.MaxBody < 1024, "--max-body %d: must be at least 1024", c.MaxBody)
 	check(!oneOf(c.LogLevel, "debug", "info", "warn", "error"), "--log-level %q: want debug, info, warn or error", c.LogLevel)
 	check(!oneOf(c.LogFormat, "text", "json"), "--log-format %q: want text or json", c.LogFormat)

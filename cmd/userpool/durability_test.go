@@ -33,12 +33,19 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 // startProcess runs the userpool binary on db and returns its URL and process.
 func startProcess(t *testing.T, db string, extra ...string) (string, *exec.Cmd) {
 	t.Helper()
+	return startProcessArgs(t, append([]string{"--db", "sqlite:" + db}, extra...)...)
+}
+
+// startProcessArgs runs the userpool binary with serve args and returns its
+// URL and process; the process is killed when the test ends.
+func startProcessArgs(t *testing.T, args ...string) (string, *exec.Cmd) {
+	t.Helper()
 	bin, err := buildOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + db,
-		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error"}, extra...)...)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0",
+		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

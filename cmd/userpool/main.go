@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -23,6 +24,7 @@ import (
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/server"
 	"github.com/userpool/userpool/internal/store"
+	"github.com/userpool/userpool/internal/store/postgres"
 	"github.com/userpool/userpool/internal/store/sqlite"
 	"github.com/userpool/userpool/internal/userpool"
 )
@@ -34,6 +36,7 @@ const usage = `usage: userpool <command> [flags]
 
 commands:
   serve     run the server (userpool serve -h for flags)
+  migrate   apply database migrations (--db) and exit
   messages  print messages from a --dev server's inbox (userpool messages -h)
   version   print the version
 `
@@ -65,6 +68,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return serve(ctx, cfg, stdout, stderr)
+	case "migrate":
+		cfg, err := parseServe(args[1:], getenv, stderr)
+		if err != nil {
+			return err
+		}
+		cfg.DBMigrate = true
+		st, err := openStore(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "migrations applied to %s\n", redactDSN(cfg.DB))
+		return st.Close()
 	case "messages":
 		return messages(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-version":
@@ -88,22 +103,37 @@ func newLogger(cfg *config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func openStore(ctx context.Context, dsn string) (store.Store, error) {
-	if strings.HasPrefix(dsn, "sqlite:") {
-		st, err := sqlite.Open(ctx, sqlitePath(dsn))
+// openStore opens the --db backend. SQLite always migrates (it is one
+// process's file); PostgreSQL migrates unless --db-migrate=false, for
+// deployments that run `userpool migrate` as a separate step.
+func openStore(ctx context.Context, cfg *config) (store.Store, error) {
+	if strings.HasPrefix(cfg.DB, "sqlite:") {
+		st, err := sqlite.Open(ctx, sqlitePath(cfg.DB))
 		if err != nil {
-			return nil, fmt.Errorf("--db %s: %w", dsn, err)
+			return nil, fmt.Errorf("--db %s: %w", cfg.DB, err)
 		}
 		return st, nil
 	}
-	return nil, fmt.Errorf("--db %s: the PostgreSQL backend is not available yet", dsn)
+	st, err := postgres.Open(ctx, cfg.DB, postgres.Options{MaxConns: int32(cfg.DBMaxConns), Migrate: cfg.DBMigrate})
+	if err != nil {
+		return nil, fmt.Errorf("--db %s: %w", redactDSN(cfg.DB), err)
+	}
+	return st, nil
+}
+
+// redactDSN hides a password in a database URL before it is printed.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable DSN)"
 }
 
 // serve wires the server in dependency order and runs it until ctx ends,
 // then lets in-flight requests finish.
 func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	log := newLogger(cfg, stderr)
-	st, err := openStore(ctx, cfg.DB)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -163,7 +193,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- worker.Run(wctx) }()
-	fmt.Fprintf(stdout, "userpool listening on http://%s (db %s, dev %v)\n", ln.Addr(), cfg.DB, cfg.Dev)
+	fmt.Fprintf(stdout, "userpool listening on http://%s (db %s, dev %v)\n", ln.Addr(), redactDSN(cfg.DB), cfg.Dev)
 	var serveErr error
 	select {
 	case serveErr = <-errc:

@@ -1,0 +1,207 @@
+// Package postgres is the PostgreSQL store.Store backend, for platform
+// teams that run several userpool processes on one database. It uses pgx
+// (v5) directly with its own native SQL migrations.
+//
+// Concurrency model: every Tx runs at SERIALIZABLE isolation and is retried
+// when PostgreSQL reports a serialization failure or a deadlock, so the
+// read-modify-write transactions of the domain layer cannot lose updates
+// across processes (the SQLite backend gets the same from its single
+// writer). Methods that run several statements use a savepoint when called
+// inside a Tx, so a method that fails leaves nothing behind and the
+// transaction can go on, as the contract requires. Counting and claiming
+// use row locks (advisory locks for attempts, FOR UPDATE SKIP LOCKED for
+// outbox claims) rather than relying on retries.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/userpool/userpool/internal/store"
+)
+
+// Options tune the connection pool.
+type Options struct {
+	MaxConns        int32         // default 16
+	MinConns        int32         // default 0
+	MaxConnLifetime time.Duration // default 1h
+	// Migrate applies pending migrations at Open (default behaviour of
+	// `serve`; `userpool migrate` does it explicitly).
+	Migrate bool
+}
+
+// Store is a store.Store backed by PostgreSQL. A Store handed to a Tx
+// callback is bound to that transaction.
+type Store struct {
+	pool *pgxpool.Pool
+	tx   pgx.Tx
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to dsn (postgres://user:pass@host:port/db?sslmode=...),
+// checks the connection and, with opts.Migrate, brings the schema up to date.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: bad DSN: %w", err)
+	}
+	cfg.MaxConns = orDefault(opts.MaxConns, 16)
+	cfg.MinConns = opts.MinConns
+	if opts.MaxConnLifetime > 0 {
+		cfg.MaxConnLifetime = opts.MaxConnLifetime
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	s := &Store{pool: pool}
+	if opts.Migrate {
+		if err := s.Migrate(ctx); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func orDefault(v, def int32) int32 {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// Close releases the pool. The Store handed to a Tx callback cannot be closed.
+func (s *Store) Close() error {
+	if s.tx != nil {
+		return errors.New("postgres: Close called on a transaction's Store")
+	}
+	s.pool.Close()
+	return nil
+}
+
+// queryer is what both the pool and a transaction offer.
+type queryer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// q is where single statements go: the transaction, or the pool.
+func (s *Store) q() queryer {
+	if s.tx != nil {
+		return s.tx
+	}
+	return s.pool
+}
+
+// maxTxAttempts bounds the retries of a transaction that lost a
+// serialization race; each retry reruns fn from the start. Under heavy
+// contention on one table (many concurrent sign-ups) SERIALIZABLE reports
+// false conflicts on index pages, so the budget is generous and the waits
+// are randomised to break up the herd.
+const maxTxAttempts = 40
+
+// Tx runs fn in a SERIALIZABLE transaction, retrying it on serialization
+// failures and deadlocks. fn must therefore only use the Store it is given
+// and be safe to run again. Nested calls run fn in the same transaction.
+func (s *Store) Tx(ctx context.Context, fn func(store.Store) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	for attempt := 1; ; attempt++ {
+		err := s.txOnce(ctx, fn)
+		if !retryable(err) || attempt == maxTxAttempts {
+			return err
+		}
+		time.Sleep(time.Duration(1+mrand.IntN(attempt*4)) * time.Millisecond)
+	}
+}
+
+func (s *Store) txOnce(ctx context.Context, fn func(store.Store) error) (err error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	if err = fn(&Store{pool: s.pool, tx: tx}); err != nil {
+		return err
+	}
+	if err = tx.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: commit: %w", err)
+	}
+	return nil
+}
+
+// retryable reports a serialization failure (40001) or deadlock (40P01).
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// atomic runs fn as one unit: its own transaction outside a Tx (through
+// Tx, so it is retried like any other), a savepoint inside one, so that a
+// failing multi-statement method leaves nothing behind.
+func (s *Store) atomic(ctx context.Context, fn func(q queryer) error) error {
+	if s.tx == nil {
+		return s.Tx(ctx, func(st store.Store) error { return fn(st.(*Store).tx) })
+	}
+	sp, err := s.tx.Begin(ctx) // a SAVEPOINT
+	if err != nil {
+		return fmt.Errorf("postgres: savepoint: %w", err)
+	}
+	if err := fn(sp); err != nil {
+		_ = sp.Rollback(context.WithoutCancel(ctx))
+		return err
+	}
+	return sp.Commit(ctx)
+}
+
+// Error translation: unique violations are conflicts, foreign-key
+// violations mean the parent (pool or user) does not exist.
+func translate(err error, what string) error {
+	var pe *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	case errors.As(err, &pe) && pe.Code == "23505":
+		return fmt.Errorf("%s: %w", what, store.ErrConflict)
+	case errors.As(err, &pe) && pe.Code == "23503":
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	return fmt.Errorf("postgres: %s: %w", what, err)
+}
+
+// zeroMS is the zero time.Time in unix milliseconds.
+var zeroMS = time.Time{}.UnixMilli()
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time {
+	if v == zeroMS {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
