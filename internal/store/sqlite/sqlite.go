@@ -180,6 +180,12 @@ func (s *Store) writerTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		// When ctx ended, database/sql rolls the transaction back on its own
+		// goroutine; Commit then reports either ctx's error or ErrTxDone,
+		// depending on which came first. Report the cause either way.
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			err = fmt.Errorf("%w (%w)", cerr, err)
+		}
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
 	return nil
