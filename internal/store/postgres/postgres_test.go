@@ -100,3 +100,9 @@ func TestMigrateTwiceIsANoOp(t *testing.T) {
 		st.Close()
 	}
 }
+
+// BenchmarkPostgres runs the store's hot-path benchmarks on PostgreSQL,
+// beside BenchmarkSQLite (see BENCHMARKS.md).
+func BenchmarkPostgres(b *testing.B) {
+	storetest.Benchmark(b, func(b *testing.B) store.Store { return open(b) })
+}
