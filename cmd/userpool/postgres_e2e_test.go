@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
+	jose "github.com/go-jose/go-jose/v4"
 	"github.com/jackc/pgx/v5"
 	"github.com/userpool/userpool/internal/smtptest"
 )
@@ -70,7 +71,7 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	url2, _ := startProcessArgs(t, append([]string{"--db", db}, args...)...)
 	sdk1, sdk2 := sdkFor(url1), sdkFor(url2)
 	ctx := t.Context()
-	_, clientID := recoveryPool(t, sdk1, 6)
+	poolID, clientID := recoveryPool(t, sdk1, 6)
 
 	// A code issued through process 1 is confirmed through process 2.
 	forgot(t, sdk1, clientID, "user0")
@@ -88,6 +89,7 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	if _, err := sdk1.GetUser(ctx, &cip.GetUserInput{AccessToken: auth.AuthenticationResult.AccessToken}); err != nil {
 		t.Fatalf("process 1 rejects process 2's token: %v", err)
 	}
+	verifyWithJWKS(t, url1+"/"+poolID+"/.well-known/jwks.json", *auth.AuthenticationResult.IdToken)
 
 	// Wrong codes spread over both processes: the limit (4) holds in total.
 	forgot(t, sdk1, clientID, "user1")
@@ -147,4 +149,30 @@ func devCode(t *testing.T, base, user string) string {
 		t.Fatalf("no code for %s: %s", user, b)
 	}
 	return strings.TrimSpace(doc.Messages[0].Code)
+}
+
+// verifyWithJWKS checks token's RS256 signature with the keys served at
+// jwksURL, independently of userpool's own code (go-jose).
+func verifyWithJWKS(t *testing.T, jwksURL, token string) {
+	t.Helper()
+	resp, err := http.Get(jwksURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var set jose.JSONWebKeySet
+	if err := json.NewDecoder(resp.Body).Decode(&set); err != nil {
+		t.Fatalf("JWKS: %v", err)
+	}
+	parsed, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := set.Key(parsed.Signatures[0].Header.KeyID)
+	if len(keys) != 1 {
+		t.Fatalf("kid %q not in %s", parsed.Signatures[0].Header.KeyID, jwksURL)
+	}
+	if _, err := parsed.Verify(keys[0].Key); err != nil {
+		t.Fatalf("token does not verify with %s: %v", jwksURL, err)
+	}
 }
