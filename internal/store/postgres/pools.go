@@ -25,20 +25,11 @@ func scanPool(row pgx.Row) (*store.Pool, error) {
 	return &p, nil
 }
 
-// configBytes turns a nil slice into an empty one, so a NOT NULL BYTEA
-// column gets ” rather than NULL.
-func configBytes(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
-}
-
 // CreatePool inserts p; a duplicate ID is store.ErrConflict.
 func (s *Store) CreatePool(ctx context.Context, p *store.Pool) error {
 	_, err := s.q().Exec(ctx,
 		"INSERT INTO pools ("+poolColumns+") VALUES ($1, $2, $3, $4, $5)",
-		p.ID, p.Name, configBytes(p.Config), ms(p.CreatedAt), ms(p.UpdatedAt))
+		p.ID, p.Name, notNullBytes(p.Config), ms(p.CreatedAt), ms(p.UpdatedAt))
 	return translate(err, "create pool "+p.ID)
 }
 
@@ -57,7 +48,7 @@ func (s *Store) GetPool(ctx context.Context, id string) (*store.Pool, error) {
 func (s *Store) UpdatePool(ctx context.Context, p *store.Pool) error {
 	tag, err := s.q().Exec(ctx,
 		"UPDATE pools SET name = $1, config = $2, updated_at = $3 WHERE id = $4",
-		p.Name, configBytes(p.Config), ms(p.UpdatedAt), p.ID)
+		p.Name, notNullBytes(p.Config), ms(p.UpdatedAt), p.ID)
 	if err != nil {
 		return translate(err, "update pool "+p.ID)
 	}
@@ -128,7 +119,7 @@ func scanClient(row pgx.Row) (*store.Client, error) {
 func (s *Store) CreateClient(ctx context.Context, c *store.Client) error {
 	_, err := s.q().Exec(ctx,
 		"INSERT INTO clients ("+clientColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7)",
-		c.ID, c.PoolID, c.Name, c.Secret, configBytes(c.Config), ms(c.CreatedAt), ms(c.UpdatedAt))
+		c.ID, c.PoolID, c.Name, c.Secret, notNullBytes(c.Config), ms(c.CreatedAt), ms(c.UpdatedAt))
 	return translate(err, "create client "+c.ID)
 }
 
@@ -147,7 +138,7 @@ func (s *Store) GetClient(ctx context.Context, id string) (*store.Client, error)
 func (s *Store) UpdateClient(ctx context.Context, c *store.Client) error {
 	tag, err := s.q().Exec(ctx,
 		"UPDATE clients SET name = $1, config = $2, updated_at = $3 WHERE id = $4",
-		c.Name, configBytes(c.Config), ms(c.UpdatedAt), c.ID)
+		c.Name, notNullBytes(c.Config), ms(c.UpdatedAt), c.ID)
 	if err != nil {
 		return translate(err, "update client "+c.ID)
 	}
