@@ -39,6 +39,9 @@ type config struct {
 	LambdaEndpoint  string
 	DBMaxConns      int
 	DBMigrate       bool
+	MaxInFlight     int
+	TLSCert         string
+	TLSKey          string
 }
 
 // deliveryConfig says how outbox messages leave the server.
@@ -85,6 +88,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.IntVar(&c.LimitConfirms, "limit-confirms", 5, "code entries per user per --limit-window (ConfirmForgotPassword, ...)")
 	fs.DurationVar(&c.LimitWindow, "limit-window", time.Hour, "rolling window of the attempt limits")
 	fs.BoolVar(&c.Metrics, "metrics", true, "serve Prometheus metrics at /metrics")
+	fs.IntVar(&c.MaxInFlight, "max-inflight", 512, "requests handled at once; more are answered TooManyRequestsException (0: no cap)")
+	fs.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS (and HTTP/2) with this PEM certificate chain (with --tls-key)")
+	fs.StringVar(&c.TLSKey, "tls-key", "", "PEM private key for --tls-cert")
 	fs.StringVar(&c.LambdaEndpoint, "lambda-endpoint", "", "AWS Lambda Invoke API endpoint for triggers (default: the AWS endpoint of --region; e.g. sam local start-lambda's http://127.0.0.1:3001)")
 	d := &c.Delivery
 	fs.StringVar(&d.SMTPURL, "smtp-url", "", "send email through this SMTP server: smtp://user:pass@host:port?tls=starttls|implicit|none")
@@ -150,6 +156,8 @@ func (c *config) validate() error {
 		"--db %q: want sqlite:<file> or postgres://...", c.DB)
 	check(strings.HasPrefix(c.DB, "sqlite:") && sqlitePath(c.DB) == "", "--db %q: missing file name", c.DB)
 	check(c.Region == "" || strings.ContainsAny(c.Region, "_ /"), "--region %q: want a region name such as us-east-1", c.Region)
+	check(c.MaxInFlight < 0, "--max-inflight must not be negative")
+	check((c.TLSCert == "") != (c.TLSKey == ""), "--tls-cert and --tls-key go together")
 	check(c.DBMaxConns < 1 || c.DBMaxConns > 10000, "--db-max-conns must be from 1 to 10000")
 	check(c.MaxBody < 1024, "--max-body %d: must be at least 1024", c.MaxBody)
 	check(!oneOf(c.LogLevel, "debug", "info", "warn", "error"), "--log-level %q: want debug, info, warn or error", c.LogLevel)

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -133,6 +134,12 @@ func redactDSN(dsn string) string {
 // then lets in-flight requests finish.
 func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	log := newLogger(cfg, stderr)
+	if cfg.TLSCert != "" {
+		// Fail at start, with the file named, rather than at the first handshake.
+		if _, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey); err != nil {
+			return fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -142,9 +149,13 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", cfg.Addr, err)
 	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
 	base := cfg.IssuerBase
 	if base == "" {
-		base = "http://" + ln.Addr().String()
+		base = scheme + "://" + ln.Addr().String()
 	}
 	hasher, err := passhash.New(cfg.Argon2, cfg.HashConcurrency)
 	if err != nil {
@@ -180,7 +191,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	scfg := server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, Dev: cfg.Dev, DevClock: devClock}
+	scfg := server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, Dev: cfg.Dev, DevClock: devClock, MaxInFlight: cfg.MaxInFlight}
 	if m != nil {
 		scfg.Metrics, scfg.Observe = m.handler(), m.observeRequest
 	}
@@ -189,11 +200,17 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if cfg.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey) // HTTP/2 is negotiated by ALPN
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- worker.Run(wctx) }()
-	fmt.Fprintf(stdout, "userpool listening on http://%s (db %s, dev %v)\n", ln.Addr(), redactDSN(cfg.DB), cfg.Dev)
+	fmt.Fprintf(stdout, "userpool listening on %s://%s (db %s, dev %v)\n", scheme, ln.Addr(), redactDSN(cfg.DB), cfg.Dev)
 	var serveErr error
 	select {
 	case serveErr = <-errc:

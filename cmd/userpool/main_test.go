@@ -38,7 +38,7 @@ func startServeLogging(t *testing.T, logw io.Writer, extra ...string) string {
 	return waitListening(t, pr)
 }
 
-var listening = regexp.MustCompile(`listening on (http://\S+)`)
+var listening = regexp.MustCompile(`listening on (https?://\S+)`)
 
 // waitListening reads the server's stdout until it announces its address.
 func waitListening(t *testing.T, r io.Reader) string {

@@ -30,9 +30,13 @@ type env struct {
 
 // envConfig adjusts newEnv.
 type envConfig struct {
-	dev bool
-	svc userpool.Config
+	dev         bool
+	maxInFlight int
+	svc         userpool.Config
 }
+
+// withMaxInFlight caps concurrent requests.
+func withMaxInFlight(n int) func(*envConfig) { return func(c *envConfig) { c.maxInFlight = n } }
 
 // withDev mounts the development API (/_userpool/...).
 func withDev(c *envConfig) { c.dev = true }
@@ -83,7 +87,7 @@ func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc, Dev: cfg.dev, DevClock: clock}))
+	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc, Dev: cfg.dev, DevClock: clock, MaxInFlight: cfg.maxInFlight}))
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()

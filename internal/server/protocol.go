@@ -46,6 +46,7 @@ func statusOf(code string) int {
 // userpool/errors.go.
 const (
 	msgInternal        = "An internal error occurred."            // UNVERIFIED wording
+	msgTooManyRequests = "Too many requests"                      // spec §1.4 (OBS)
 	msgMalformedJSON   = "Could not parse request body into json" // as apimodel; UNVERIFIED
 	msgBodyTooLarge    = "Request body is larger than the server's limit of %d bytes."
 	msgNotImplementedF = "userpool does not implement %s."

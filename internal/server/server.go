@@ -37,6 +37,10 @@ type Config struct {
 	// operation, the error type ("" for success), the status and the time
 	// taken; the caller feeds its metrics with it.
 	Observe func(operation, errorType string, status int, d time.Duration)
+	// MaxInFlight caps the requests handled at once (0: no cap). Beyond it
+	// the server answers TooManyRequestsException at once instead of
+	// queueing without bound: memory stays bounded under overload.
+	MaxInFlight int
 }
 
 // Server is the HTTP handler.
@@ -47,6 +51,7 @@ type Server struct {
 	routes  map[string]handler
 	mux     *http.ServeMux
 	observe func(operation, errorType string, status int, d time.Duration)
+	slots   chan struct{} // in-flight cap; nil: none
 }
 
 // New builds the handler.
@@ -55,6 +60,9 @@ func New(cfg Config) *Server {
 		observe: cfg.Observe}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxInFlight > 0 {
+		s.slots = make(chan struct{}, cfg.MaxInFlight)
 	}
 	if s.maxBody == 0 {
 		s.maxBody = DefaultMaxBody
@@ -97,6 +105,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, userpool.InternalError, msgInternal)
 		}
 	}()
+	if !s.admit(r) {
+		writeError(w, userpool.TooManyRequests, msgTooManyRequests)
+		return
+	}
+	defer s.leave(r)
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
 	d := time.Since(start)
@@ -110,6 +123,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.observe(op, strings.TrimSuffix(w.Header().Get("x-amzn-ErrorType"), ":"), sw.status, d)
 	}
 }
+
+// admit takes an in-flight slot without waiting. Health checks and metrics
+// are exempt, so an overloaded server can still be observed.
+func (s *Server) admit(r *http.Request) bool {
+	if s.slots == nil || exempt(r) {
+		return true
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *Server) leave(r *http.Request) {
+	if s.slots != nil && !exempt(r) {
+		<-s.slots
+	}
+}
+
+func exempt(r *http.Request) bool { return r.URL.Path == "/healthz" || r.URL.Path == "/metrics" }
 
 // statusWriter remembers the status written, for logs and metrics.
 type statusWriter struct {
