@@ -1,0 +1,81 @@
+package userpool
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzMasking: masking never panics and never reveals more than Cognito's
+// format allows: for an email exactly the first character of each side.
+func FuzzMasking(f *testing.F) {
+	for _, s := range []string{"jane@example.com", "u@y", "@", "", "a@b@c", "+14155550123", "+1", "é@ü", "\xff@\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := maskEmail(s)
+		if local, domain, ok := strings.Cut(s, "@"); ok && m != firstRune(local)+"***@"+firstRune(domain)+"***" {
+			t.Fatalf("maskEmail(%q) = %q, not first characters and stars", s, m)
+		}
+		p := maskPhone(s)
+		if utf8.ValidString(s) && utf8.RuneCountInString(p) != utf8.RuneCountInString(s) {
+			t.Fatalf("maskPhone(%q) = %q changes the length", s, p)
+		}
+	})
+}
+
+// FuzzParseFilter: any Filter string either parses or is the Cognito error.
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{`email = "a@b"`, `email ^= "a"`, `cognito:user_status = "CONFIRMED"`, `x`, `"`, `email = "\"`, ``} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		flt, err := parseFilter(s)
+		if err != nil && err != errFilterParse {
+			t.Fatalf("parseFilter(%q) = %v", s, err)
+		}
+		_ = flt
+	})
+}
+
+// FuzzOpenSession: a Session string is attacker-controlled. Opening one
+// never panics, and no string the fuzzer makes — including mutations of
+// real sessions minted with another key — is accepted. (Genuine sessions
+// are accepted: the NEW_PASSWORD_REQUIRED tests in internal/server.)
+func FuzzOpenSession(f *testing.F) {
+	s := &Service{sessionKey: []byte("0123456789abcdef0123456789abcdef"), clock: SystemClock{}}
+	c := &clientView{ID: "client", doc: &ClientSettings{AuthSessionValidity: 3}, pool: &poolView{ID: "pool"}}
+	other := &Service{sessionKey: []byte("another key, another server....."), clock: SystemClock{}}
+	minted := other.newSession(c, "alice")
+	for _, seed := range []string{minted, "", ".", "a.b", minted + "x", strings.Replace(minted, ".", "..", 1)} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		cs, err := s.openSession(c, tok)
+		if err == nil {
+			t.Fatalf("forged session %q accepted as %+v", tok, cs)
+		}
+		if err != errInvalidSession && err != errSessionExpired {
+			t.Fatalf("openSession error %v", err)
+		}
+	})
+}
+
+// FuzzLookup: normalisation and the lookup kinds never panic, and in a
+// case-insensitive pool every kind but phone and sub folds case.
+func FuzzLookup(f *testing.F) {
+	for _, s := range []string{"Alice", "a@B.com", "+1555", "0b9e5d2c-2f64-4f6e-9c1a-3b1f6c1d2e3f", "", "\x00"} {
+		f.Add(s)
+	}
+	insensitive := false
+	d := &poolDoc{ImmutablePoolSettings: ImmutablePoolSettings{AliasAttributes: []string{"email", "phone_number", "preferred_username"},
+		UsernameConfiguration: &UsernameConfigurationType{CaseSensitive: &insensitive}}}
+	f.Fuzz(func(t *testing.T, name string) {
+		for _, kind := range d.lookupKinds(name) {
+			v := d.norm(kind, name)
+			if kind != "phone_number" && kind != "sub" && v != strings.ToLower(name) {
+				t.Fatalf("norm(%s, %q) = %q", kind, name, v)
+			}
+		}
+	})
+}
