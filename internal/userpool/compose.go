@@ -36,10 +36,7 @@ func (s *Service) compose(ctx context.Context, pool *poolView, clientID string, 
 		return o, err
 	}
 	o = applyCustomMessage(o, resp)
-	if t.medium == "SMS" {
-		return o, checkCustomBody(o.body, 140)
-	}
-	return o, checkCustomBody(o.body, 20000)
+	return o, checkCustomBody(o)
 }
 
 // applyCustomMessage takes the members a CustomMessage function set for
@@ -60,8 +57,14 @@ func applyCustomMessage(o outgoing, resp triggers.CustomMessageResponse) outgoin
 	return o
 }
 
-func checkCustomBody(body string, max int) error {
-	if !strings.Contains(body, triggers.CodePlaceholder) || utf8.RuneCountInString(body) > max {
+// checkCustomBody enforces spec §4.4 on a function's message: it must
+// carry the code placeholder and fit the medium (SMS 140, email 20,000).
+func checkCustomBody(o outgoing) error {
+	max := 20000
+	if o.medium == "SMS" {
+		max = 140
+	}
+	if !strings.Contains(o.body, triggers.CodePlaceholder) || utf8.RuneCountInString(o.body) > max {
 		return errBadCustomMessage
 	}
 	return nil

@@ -14,42 +14,28 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // Exception names (Cognito's __type values).
 const (
-	InvalidParameter          = "InvalidParameterException"
-	ResourceNotFound          = "ResourceNotFoundException"
-	NotAuthorized             = "NotAuthorizedException"
-	UserNotFound              = "UserNotFoundException"
-	UsernameExists            = "UsernameExistsException"
-	AliasExists               = "AliasExistsException"
-	InvalidPassword           = "InvalidPasswordException"
-	UserNotConfirmed          = "UserNotConfirmedException"
-	PasswordResetRequired     = "PasswordResetRequiredException"
-	CodeMismatch              = "CodeMismatchException"
-	ExpiredCode               = "ExpiredCodeException"
-	LimitExceeded             = "LimitExceededException"
-	TooManyRequests           = "TooManyRequestsException"
-	UnsupportedOperation      = "UnsupportedOperationException"
-	UnsupportedTokenType      = "UnsupportedTokenTypeException"
-	InternalError             = "InternalErrorException"
-	PasswordHistoryViolation  = "PasswordHistoryPolicyViolationException"
-	TooManyFailedAttempts     = "TooManyFailedAttemptsException"
-	UserPoolTagging           = "UserPoolTaggingException"
-	InvalidUserPoolConfig     = "InvalidUserPoolConfigurationException"
-	UnsupportedUserState      = "UnsupportedUserStateException"
-	CodeDeliveryFailure       = "CodeDeliveryFailureException"
-	ConcurrentModification    = "ConcurrentModificationException"
-	ForbiddenException        = "ForbiddenException"
-	InvalidLambdaResponse     = "InvalidLambdaResponseException"
-	UnexpectedLambda          = "UnexpectedLambdaException"
-	UserLambdaValidation      = "UserLambdaValidationException"
-	InvalidEmailRoleAccess    = "InvalidEmailRoleAccessPolicyException"
-	InvalidSmsRoleAccess      = "InvalidSmsRoleAccessPolicyException"
-	InvalidSmsRoleTrust       = "InvalidSmsRoleTrustRelationshipException"
-	InvalidOAuthFlow          = "InvalidOAuthFlowException"
-	ScopeDoesNotExist         = "ScopeDoesNotExistException"
-	SoftwareTokenMFANotFound  = "SoftwareTokenMFANotFoundException"
-	MFAMethodNotFound         = "MFAMethodNotFoundException"
-	UnauthorizedException     = "UnauthorizedException"
-	UnsupportedIdentityProvid = "UnsupportedIdentityProviderException"
+	InvalidParameter         = "InvalidParameterException"
+	ResourceNotFound         = "ResourceNotFoundException"
+	NotAuthorized            = "NotAuthorizedException"
+	UserNotFound             = "UserNotFoundException"
+	UsernameExists           = "UsernameExistsException"
+	AliasExists              = "AliasExistsException"
+	InvalidPassword          = "InvalidPasswordException"
+	UserNotConfirmed         = "UserNotConfirmedException"
+	PasswordResetRequired    = "PasswordResetRequiredException"
+	CodeMismatch             = "CodeMismatchException"
+	ExpiredCode              = "ExpiredCodeException"
+	LimitExceeded            = "LimitExceededException"
+	TooManyRequests          = "TooManyRequestsException"
+	UnsupportedOperation     = "UnsupportedOperationException"
+	UnsupportedTokenType     = "UnsupportedTokenTypeException"
+	InternalError            = "InternalErrorException"
+	PasswordHistoryViolation = "PasswordHistoryPolicyViolationException"
+	UnsupportedUserState     = "UnsupportedUserStateException"
+	ForbiddenException       = "ForbiddenException"
+	InvalidLambdaResponse    = "InvalidLambdaResponseException"
+	UnexpectedLambda         = "UnexpectedLambdaException"
+	UnauthorizedException    = "UnauthorizedException"
 )
 
 func newErr(code, format string, args ...any) *Error {
@@ -111,7 +97,6 @@ var (
 	errUsernameIsUUID     = newErr(InvalidParameter, "Username cannot be of email or phone number format.") // UNVERIFIED
 	errSubImmutable       = newErr(InvalidParameter, "Cannot modify the non-mutable attribute sub")         // UNVERIFIED
 	errUnknownChallenge   = newErr(InvalidParameter, "Unknown or unsupported challenge name.")              // UNVERIFIED
-	errRequiredAttrs      = newErr(InvalidParameter, "Cannot modify a required attribute.")                 // UNVERIFIED
 )
 
 // Account recovery (spec §2.12, §3.2).
@@ -175,10 +160,6 @@ func errUnsupportedFlow(flow string) *Error {
 	return newErr(InvalidParameter, "Unsupported auth flow %s.", flow) // UNVERIFIED
 }
 
-func errUnsupportedOp(op string) *Error {
-	return newErr(UnsupportedOperation, "userpool does not implement %s.", op)
-}
-
 // Schema violations: OBS "Attributes did not conform to the schema: <name>: <reason>".
 func errSchema(name, reason string) *Error {
 	return newErr(InvalidParameter, "Attributes did not conform to the schema: %s: %s", name, reason)
@@ -198,10 +179,9 @@ const (
 	policyPrefixConfirm = "Password does not conform to policy: "
 	policyPrefixSignUp  = "Password did not conform with policy: "
 
-	policyTooShort   = "Password not long enough"
-	policyUpper      = "Password must have uppercase characters"
-	policyLower      = "Password must have lowercase characters"
-	policyNumber     = "Password must have numeric characters"
-	policySymbol     = "Password must have symbol characters"
-	policyWhitespace = "Password must not contain leading or trailing whitespace" // UNVERIFIED
+	policyTooShort = "Password not long enough"
+	policyUpper    = "Password must have uppercase characters"
+	policyLower    = "Password must have lowercase characters"
+	policyNumber   = "Password must have numeric characters"
+	policySymbol   = "Password must have symbol characters"
 )

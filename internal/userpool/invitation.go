@@ -70,7 +70,7 @@ func (s *Service) composeInvite(ctx context.Context, pool *poolView, u *store.Us
 	}
 	if configured {
 		o = applyCustomMessage(o, resp)
-		if err := checkCustomBody(o.body, map[bool]int{true: 140, false: 20000}[t.medium == "SMS"]); err != nil {
+		if err := checkCustomBody(o); err != nil {
 			return o, err
 		}
 	}

@@ -1,7 +1,6 @@
 package userpool
 
 import (
-	"encoding/json"
 	"strconv"
 	"time"
 )
@@ -66,11 +65,3 @@ type UserContextDataType struct {
 
 // Empty is the output of operations that answer `{}`.
 type Empty struct{}
-
-// rawOrNil keeps a pass-through member only when it was given.
-func rawOrNil(r json.RawMessage) json.RawMessage {
-	if len(r) == 0 || string(r) == "null" {
-		return nil
-	}
-	return r
-}
