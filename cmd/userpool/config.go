@@ -42,6 +42,10 @@ type config struct {
 	MaxInFlight     int
 	TLSCert         string
 	TLSKey          string
+	AdminKeysList   string
+	AdminKeysFile   string
+	// AdminKeys is the parsed union of the two above.
+	AdminKeys map[string]string
 }
 
 // deliveryConfig says how outbox messages leave the server.
@@ -91,6 +95,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.IntVar(&c.MaxInFlight, "max-inflight", 512, "requests handled at once; more are answered TooManyRequestsException (0: no cap)")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS (and HTTP/2) with this PEM certificate chain (with --tls-key)")
 	fs.StringVar(&c.TLSKey, "tls-key", "", "PEM private key for --tls-cert")
+	fs.StringVar(&c.AdminKeysList, "admin-keys", "", "SigV4 keys for admin operations: AKID:SECRET[,AKID:SECRET...]")
+	fs.StringVar(&c.AdminKeysFile, "admin-keys-file", "", "file with one AKID:SECRET per line (# comments) for admin operations")
 	fs.StringVar(&c.LambdaEndpoint, "lambda-endpoint", "", "AWS Lambda Invoke API endpoint for triggers (default: the AWS endpoint of --region; e.g. sam local start-lambda's http://127.0.0.1:3001)")
 	d := &c.Delivery
 	fs.StringVar(&d.SMTPURL, "smtp-url", "", "send email through this SMTP server: smtp://user:pass@host:port?tls=starttls|implicit|none")
@@ -176,6 +182,12 @@ func (c *config) validate() error {
 	if err := c.Argon2.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	keys, err := adminKeys(c.AdminKeysList, c.AdminKeysFile)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.AdminKeys = keys
+	check(err == nil && len(keys) == 0 && !(c.Dev && loopback(c.Addr)), errNoAdminKeys)
 	return errors.Join(errs...)
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
@@ -45,7 +46,7 @@ func startProcessArgs(t *testing.T, args ...string) (string, *exec.Cmd) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0",
-		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error"}, args...)...)
+		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error", "--admin-keys", adminKeyArg}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -57,9 +58,12 @@ func startProcessArgs(t *testing.T, args ...string) (string, *exec.Cmd) {
 	return waitListening(t, stdout), cmd
 }
 
+var testCredentials = credentials.NewStaticCredentialsProvider(testKeyID, testSecret, "")
+
+// sdkFor is an SDK client for url signing with the test admin key.
 func sdkFor(url string) *cip.Client {
 	return cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(url),
-		Credentials: aws.AnonymousCredentials{}, Retryer: aws.NopRetryer{}})
+		Credentials: testCredentials, Retryer: aws.NopRetryer{}})
 }
 
 // TestKill9LosesNoAcknowledgedWrite creates users from 8 concurrent writers,

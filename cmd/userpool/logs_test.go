@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/userpool/userpool/internal/smtptest"
 )
@@ -31,8 +32,9 @@ func (s *syncBuffer) String() string {
 }
 
 // TestLogsNeverHoldCodesOrPasswords runs a reset at debug level — email
-// delivery, a wrong code, the right one — and checks that neither the code,
-// the passwords nor the full address appear in any log line.
+// delivery, a wrong code, the right one, an admin call with a wrong secret —
+// and checks that neither the code, the passwords, the admin secrets nor the
+// full address appear in any log line or metric.
 func TestLogsNeverHoldCodesOrPasswords(t *testing.T) {
 	const code = "740315"
 	mail := smtptest.Start(t)
@@ -52,12 +54,24 @@ func TestLogsNeverHoldCodesOrPasswords(t *testing.T) {
 		Username: aws.String("user0"), ConfirmationCode: aws.String(code), Password: aws.String("N3w-Passw0rd")}); err != nil {
 		t.Fatal(err)
 	}
+	wrongSecret := "wrong-secret-0123456789"
+	_, err = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(testKeyID, wrongSecret, "")}).
+		ListUserPools(t.Context(), &cip.ListUserPoolsInput{MaxResults: aws.Int32(1)})
+	if err == nil {
+		t.Fatal("a wrong admin secret was accepted")
+	}
 	time.Sleep(100 * time.Millisecond)
-	got := logs.String()
+	got := logs.String() + scrape(t, url)
+	for _, want := range []string{`"access_key_ids":"` + testKeyID + `"`, `"request not authenticated"`} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("the log lacks %s; the test would prove nothing:\n%s", want, got)
+		}
+	}
 	if !strings.Contains(got, `"level":"DEBUG"`) {
 		t.Fatalf("no debug logging captured; the test would prove nothing:\n%s", got)
 	}
-	for _, secret := range []string{code, "Passw0rd!", "N3w-Passw0rd", "Wr0ng-Passw0rd", "user0@example.com"} {
+	for _, secret := range []string{code, "Passw0rd!", "N3w-Passw0rd", "Wr0ng-Passw0rd", "user0@example.com", testSecret, wrongSecret} {
 		if strings.Contains(got, secret) {
 			t.Errorf("the log contains %q", secret)
 		}

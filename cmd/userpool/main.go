@@ -191,11 +191,13 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	scfg := server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, Dev: cfg.Dev, DevClock: devClock, MaxInFlight: cfg.MaxInFlight}
+	scfg := server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, Dev: cfg.Dev, DevClock: devClock, MaxInFlight: cfg.MaxInFlight,
+		AdminKeys: cfg.AdminKeys, AllowUnsigned: len(cfg.AdminKeys) == 0}
 	if m != nil {
 		scfg.Metrics, scfg.Observe = m.handler(), m.observeRequest
 	}
 	handler := server.New(scfg)
+	logAdminAuth(log, cfg.AdminKeys)
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}

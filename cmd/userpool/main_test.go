@@ -13,6 +13,14 @@ import (
 	"time"
 )
 
+// The admin key the test servers trust (AWS's documentation example); the
+// AWS CLI and SDK clients in these tests sign with it.
+const (
+	testKeyID   = "AKIDEXAMPLE"
+	testSecret  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	adminKeyArg = testKeyID + ":" + testSecret
+)
+
 // startServe runs `userpool serve` in-process on a free port and returns its
 // base URL; the server stops when the test ends.
 func startServe(t *testing.T, extra ...string) string {
@@ -26,7 +34,7 @@ func startServeLogging(t *testing.T, logw io.Writer, extra ...string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "u.db"),
-		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error"}, extra...)
+		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error", "--admin-keys", adminKeyArg}, extra...)
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, func(string) string { return "" }, pw, logw) }()
 	t.Cleanup(func() {
@@ -100,7 +108,7 @@ func TestServeRejectsBadConfig(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			args := append([]string{"serve", "--addr", "127.0.0.1:0"}, c.args...)
+			args := append([]string{"serve", "--addr", "127.0.0.1:0", "--admin-keys", adminKeyArg}, c.args...)
 			err := run(t.Context(), args, func(k string) string { return c.env[k] }, io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got %v, want an error containing %q", err, c.want)
@@ -110,12 +118,12 @@ func TestServeRejectsBadConfig(t *testing.T) {
 }
 
 func TestFlagsWinOverEnvironment(t *testing.T) {
-	env := map[string]string{"USERPOOL_REGION": "eu-west-1", "USERPOOL_ADDR": "127.0.0.1:1"}
+	env := map[string]string{"USERPOOL_REGION": "eu-west-1", "USERPOOL_ADDR": "127.0.0.1:1", "USERPOOL_ADMIN_KEYS": adminKeyArg}
 	c, err := parseServe([]string{"--region", "ap-south-1"}, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Region != "ap-south-1" || c.Addr != "127.0.0.1:1" {
+	if c.Region != "ap-south-1" || c.Addr != "127.0.0.1:1" || c.AdminKeys[testKeyID] != testSecret {
 		t.Fatalf("region %q addr %q: flag must win, env must apply", c.Region, c.Addr)
 	}
 }
@@ -123,9 +131,16 @@ func TestFlagsWinOverEnvironment(t *testing.T) {
 // awsCLI runs the AWS CLI against url and returns stdout, stderr and the exit code.
 func awsCLI(t *testing.T, url string, args ...string) (string, string, int) {
 	t.Helper()
+	return awsCLIEnv(t, url, nil, args...)
+}
+
+// awsCLIEnv is awsCLI with extra environment entries (which win).
+func awsCLIEnv(t *testing.T, url string, env []string, args ...string) (string, string, int) {
+	t.Helper()
 	cmd := exec.Command("aws", append([]string{"--endpoint-url", url, "--region", "us-east-1", "--output", "json", "cognito-idp"}, args...)...)
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret",
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID="+testKeyID, "AWS_SECRET_ACCESS_KEY="+testSecret,
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
+	cmd.Env = append(cmd.Env, env...)
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

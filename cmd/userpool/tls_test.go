@@ -59,7 +59,7 @@ func TestServeTLS(t *testing.T) {
 	}
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true}
 	client := &http.Client{Transport: tr}
-	sdk := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: aws.AnonymousCredentials{},
+	sdk := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: testCredentials,
 		HTTPClient: client, Retryer: aws.NopRetryer{}})
 	pool, err := sdk.CreateUserPool(t.Context(), &cip.CreateUserPoolInput{PoolName: aws.String("tls")})
 	if err != nil {
@@ -78,7 +78,7 @@ func TestServeTLS(t *testing.T) {
 
 func TestServeTLSBadFiles(t *testing.T) {
 	certFile, _, _ := selfSigned(t)
-	err := run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--tls-cert", certFile, "--tls-key", certFile},
+	err := run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--admin-keys", adminKeyArg, "--tls-cert", certFile, "--tls-key", certFile},
 		func(string) string { return "" }, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "--tls-cert/--tls-key") {
 		t.Fatalf("got %v", err)

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,12 +13,21 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/server"
 	"github.com/userpool/userpool/internal/store/sqlite"
 	"github.com/userpool/userpool/internal/userpool"
+)
+
+// The admin key every test server trusts; the SDK client signs with it, so
+// every admin call in the suite goes through SigV4 verification.
+const (
+	testKeyID  = "AKIDUSERPOOLTEST"
+	testSecret = "userpool-test-secret"
 )
 
 // env is one running server on a fresh SQLite file, with a real
@@ -33,6 +44,14 @@ type envConfig struct {
 	dev         bool
 	maxInFlight int
 	svc         userpool.Config
+	keys        map[string]string
+	unsigned    bool
+}
+
+// withAuth replaces the test key with keys (nil: none) and sets
+// AllowUnsigned.
+func withAuth(keys map[string]string, unsigned bool) func(*envConfig) {
+	return func(c *envConfig) { c.keys, c.unsigned = keys, unsigned }
 }
 
 // withMaxInFlight caps concurrent requests.
@@ -72,7 +91,7 @@ func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 		t.Fatal(err)
 	}
 	clock := &userpool.DevClock{}
-	cfg := envConfig{svc: userpool.Config{Region: "us-east-1"}}
+	cfg := envConfig{svc: userpool.Config{Region: "us-east-1"}, keys: map[string]string{testKeyID: testSecret}}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -87,7 +106,8 @@ func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc, Dev: cfg.dev, DevClock: clock, MaxInFlight: cfg.maxInFlight}))
+	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc, Dev: cfg.dev, DevClock: clock,
+		MaxInFlight: cfg.maxInFlight, AdminKeys: cfg.keys, AllowUnsigned: cfg.unsigned}))
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()
@@ -95,7 +115,7 @@ func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 	sdk := cip.New(cip.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  aws.AnonymousCredentials{},
+		Credentials:  credentials.NewStaticCredentialsProvider(testKeyID, testSecret, ""),
 		HTTPClient:   srv.Client(),
 		Retryer:      aws.NopRetryer{},
 	})
@@ -149,8 +169,17 @@ func attr(name, value string) types.AttributeType {
 	return types.AttributeType{Name: aws.String(name), Value: aws.String(value)}
 }
 
-// raw posts a raw AWS JSON 1.1 request and returns the response.
+// raw posts a raw AWS JSON 1.1 request, signed with the test key by
+// aws-sdk-go-v2's SigV4 signer, and returns the response.
 func (e *env) raw(target, contentType, body string) *http.Response {
+	e.t.Helper()
+	req := e.unsignedRequest(target, contentType, body)
+	sign(e.t, req, body, testKeyID, testSecret, time.Now())
+	return e.do(req)
+}
+
+// unsignedRequest builds a POST to the API without an Authorization header.
+func (e *env) unsignedRequest(target, contentType, body string) *http.Request {
 	e.t.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, e.URL+"/", strings.NewReader(body))
 	if err != nil {
@@ -162,6 +191,23 @@ func (e *env) raw(target, contentType, body string) *http.Response {
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	return req
+}
+
+// sign adds a SigV4 Authorization header made by aws-sdk-go-v2's signer.
+func sign(t *testing.T, req *http.Request, body, keyID, secret string, at time.Time) {
+	t.Helper()
+	sum := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secret}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]),
+		"cognito-idp", "us-east-1", at); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// do sends req and closes the response body when the test ends.
+func (e *env) do(req *http.Request) *http.Response {
+	e.t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)

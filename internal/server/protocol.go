@@ -77,13 +77,19 @@ func quote(s string) []byte {
 // writeError is the only writer of error responses: body, x-amzn-ErrorType
 // with its trailing colon, x-amzn-ErrorMessage, and the status from statusOf.
 func writeError(w http.ResponseWriter, code, message string) {
+	writeErrorStatus(w, statusOf(code), code, message)
+}
+
+// writeErrorStatus is writeError with a status decided elsewhere (the
+// SigV4 errors carry their own, from internal/sigv4's table).
+func writeErrorStatus(w http.ResponseWriter, status int, code, message string) {
 	h := w.Header()
 	h.Set("Content-Type", jsonType)
 	h.Set("x-amzn-ErrorType", code+":")
 	if message != "" {
 		h.Set("x-amzn-ErrorMessage", headerSafe(message))
 	}
-	w.WriteHeader(statusOf(code))
+	w.WriteHeader(status)
 	_, _ = w.Write(errorBody(code, message))
 }
 

@@ -41,6 +41,13 @@ type Config struct {
 	// the server answers TooManyRequestsException at once instead of
 	// queueing without bound: memory stays bounded under overload.
 	MaxInFlight int
+	// AdminKeys maps access key IDs to secret keys for SigV4 verification
+	// of the IAM-authorised operations (all but the model's public ones).
+	AdminKeys map[string]string
+	// AllowUnsigned accepts IAM-authorised operations without a signature
+	// when AdminKeys is empty. Without keys and without it, every such
+	// operation is refused with MissingAuthenticationTokenException.
+	AllowUnsigned bool
 }
 
 // Server is the HTTP handler.
@@ -52,12 +59,13 @@ type Server struct {
 	mux     *http.ServeMux
 	observe func(operation, errorType string, status int, d time.Duration)
 	slots   chan struct{} // in-flight cap; nil: none
+	iam     iam
 }
 
 // New builds the handler.
 func New(cfg Config) *Server {
 	s := &Server{svc: cfg.Service, log: cfg.Log, maxBody: cfg.MaxBody, routes: routes(cfg.Service), mux: http.NewServeMux(),
-		observe: cfg.Observe}
+		observe: cfg.Observe, iam: iam{keys: cfg.AdminKeys, unsigned: cfg.AllowUnsigned, now: time.Now}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -162,6 +170,11 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 type requestIDKey struct{}
 
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
+}
+
 func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
@@ -193,6 +206,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		return // the client went away mid-body; nothing to answer
+	}
+	if !model.Public {
+		if _, err := s.iam.check(r, body); err != nil {
+			s.log.Info("request not authenticated", "request_id", requestID(r), "target", name, "error", err.Code)
+			writeErrorStatus(w, err.Status, err.Code, err.Message)
+			return
+		}
 	}
 	if err := model.Validate(body); err != nil {
 		s.fail(w, r, err)
@@ -230,8 +250,7 @@ func (s *Server) wrongContentType(w http.ResponseWriter) {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg, ok := classify(err)
 	if !ok {
-		id, _ := r.Context().Value(requestIDKey{}).(string)
-		s.log.Error("internal error", "request_id", id, "target", r.Header.Get("X-Amz-Target"), "err", err)
+		s.log.Error("internal error", "request_id", requestID(r), "target", r.Header.Get("X-Amz-Target"), "err", err)
 	}
 	writeError(w, code, msg)
 }
