@@ -79,3 +79,31 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSecretHash: a SecretHash is attacker-controlled. Only the exact
+// Base64(HMAC-SHA256(secret, username+clientID)) for one of the accepted
+// names passes; everything else is one of Cognito's three errors.
+func FuzzSecretHash(f *testing.F) {
+	c := &clientView{ID: "3ho4ek12345678909nh3fmhpko", Secret: "s3cr3t"}
+	good := secretHash(c.Secret, "alice", c.ID)
+	for _, s := range []string{good, "", good[:len(good)-1], strings.ToLower(good), good + "=", "\x00"} {
+		f.Add(s, "alice")
+	}
+	f.Fuzz(func(t *testing.T, given, name string) {
+		err := checkSecretHash(c, given, errSecretHashNotReceived, name)
+		valid := given != "" && given == secretHash(c.Secret, name, c.ID)
+		if (err == nil) != valid {
+			t.Fatalf("checkSecretHash(%q, %q) = %v, valid %v", given, name, err, valid)
+		}
+		if err != nil {
+			e, ok := err.(*Error)
+			if !ok || e.Code != NotAuthorized {
+				t.Fatalf("error %v", err)
+			}
+		}
+		// A client without a secret accepts only an absent hash.
+		if err := checkSecretHash(&clientView{ID: c.ID}, given, errSecretHashNotReceived, name); (err == nil) != (given == "") {
+			t.Fatalf("secretless client, hash %q: %v", given, err)
+		}
+	})
+}
