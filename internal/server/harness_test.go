@@ -73,6 +73,11 @@ func withInvoker(inv userpool.Invoker) func(*envConfig) {
 	return func(c *envConfig) { c.svc.Invoker = inv }
 }
 
+// withRecoveryRate caps recovery requests per second per pool.
+func withRecoveryRate(perSecond float64) func(*envConfig) {
+	return func(c *envConfig) { c.svc.RecoveryRate = perSecond }
+}
+
 // withFixedCode makes every code the given value.
 func withFixedCode(code string) func(*envConfig) {
 	return func(c *envConfig) { c.svc.FixedCode = code }

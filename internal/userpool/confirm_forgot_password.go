@@ -25,7 +25,7 @@ type ConfirmForgotPasswordInput struct {
 // code and sets the password (RESET_REQUIRED becomes CONFIRMED). Refresh
 // tokens survive, as on Cognito (spec §3.3).
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*Empty, error) {
-	c, u, err := s.publicUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	c, u, err := s.recoveryUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}

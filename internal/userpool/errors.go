@@ -112,6 +112,9 @@ var (
 	errExpiredCode  = newErr(ExpiredCode, "Invalid code provided, please request a code again.")
 	// spec §2.9 (OBS/DOC).
 	errLimitExceeded = newErr(LimitExceeded, "Attempt limit exceeded, please try after some time.")
+	// spec §2.9/§3.3: the account's UserAccountRecovery request rate (OBS
+	// "Rate exceeded"; "Too many requests" is also seen).
+	errRateExceeded = newErr(TooManyRequests, "Rate exceeded")
 	// spec §3.2 step 9 (text UNVERIFIED).
 	errPasswordReused = newErr(PasswordHistoryViolation, "The password you entered has been used recently. Please choose a different password.")
 	// ResendConfirmationCode (OBS).

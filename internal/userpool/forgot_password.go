@@ -28,7 +28,7 @@ type ForgotPasswordOutput struct {
 // code and its message committed together. It never changes the user's
 // status or password (spec §2.2 step 9).
 func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (*ForgotPasswordOutput, error) {
-	c, u, err := s.publicUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	c, u, err := s.recoveryUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,9 @@ type Config struct {
 	// Invoker calls the pools' Lambda triggers; nil means pools with a
 	// LambdaConfig get UnexpectedLambdaException.
 	Invoker Invoker
+	// RecoveryRate caps ForgotPassword + ConfirmForgotPassword requests per
+	// second per pool in this process (0: no cap); see recovery_rate.go.
+	RecoveryRate float64
 }
 
 // Service implements the Cognito operations.
@@ -65,6 +68,8 @@ type Service struct {
 	codeKey []byte
 	// msgSignal wakes inbox long polls (inbox.go).
 	msgSignal signal
+	// recovery is the per-pool recovery request rate (recovery_rate.go).
+	recovery *recoveryRate
 }
 
 // New returns a Service. It loads (or creates, once) the server secret that
@@ -95,7 +100,7 @@ func New(ctx context.Context, st store.Store, h *passhash.Hasher, clock Clock, l
 		}
 	}
 	return &Service{store: st, hasher: h, clock: clock, log: log, cfg: cfg,
-		keys: map[string]*signingKey{}, sessionKey: key, codeKey: codeKey}, nil
+		keys: map[string]*signingKey{}, sessionKey: key, codeKey: codeKey, recovery: newRecoveryRate(cfg.RecoveryRate)}, nil
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }

@@ -236,14 +236,21 @@ func (s *Service) publicUser(ctx context.Context, clientID, typed, hash string) 
 	if err != nil {
 		return nil, nil, err
 	}
+	u, err := s.clientUser(ctx, c, typed, hash)
+	return c, u, err
+}
+
+// clientUser resolves typed in c's pool and checks the SecretHash; an
+// unknown user is (nil, nil) once the hash is right.
+func (s *Service) clientUser(ctx context.Context, c *clientView, typed, hash string) (*store.User, error) {
 	u, err := s.findUser(ctx, s.store, c.pool, typed)
 	if errors.Is(err, store.ErrNotFound) {
-		return c, nil, checkSecretHash(c, hash, errSecretNotReceived, typed)
+		return nil, checkSecretHash(c, hash, errSecretNotReceived, typed)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return c, u, checkSecretHash(c, hash, errSecretNotReceived, typed, u.Username)
+	return u, checkSecretHash(c, hash, errSecretNotReceived, typed, u.Username)
 }
 
 // poolUser loads a pool and resolves an admin operation's user through st
