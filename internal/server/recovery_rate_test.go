@@ -41,7 +41,7 @@ func TestRecoveryRatePerPool(t *testing.T) {
 	// Tokens come back at 2/s. The throttled ConfirmForgotPassword above
 	// was not counted as a code entry: the right code still works after
 	// four wrong ones (the per-user limit is 5).
-		code := e.latestCode(t, poolID, "alice")
+	code := e.latestCode(t, poolID, "alice")
 	for range 4 {
 		time.Sleep(550 * time.Millisecond)
 		err := e.confirmForgot(clientID, "alice", wrongCode(code), goodPassword)
