@@ -29,6 +29,7 @@ type config struct {
 	Argon2          passhash.Params
 	HashConcurrency int
 	ShutdownTimeout time.Duration
+	HeaderTimeout   time.Duration
 	DevFixedCode    string
 	SecretKeyFile   string
 	LimitRequests   int
@@ -87,6 +88,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	par := fs.Uint("argon2-parallelism", uint(passhash.OWASP.Parallelism), "argon2id lanes (OWASP: 1)")
 	fs.IntVar(&c.HashConcurrency, "hash-concurrency", 0, "password hashes run at once (default GOMAXPROCS); bounds memory")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	fs.DurationVar(&c.HeaderTimeout, "header-timeout", 10*time.Second, "how long a client may take to send request headers (slow-client protection)")
 	fs.StringVar(&c.DevFixedCode, "dev-fixed-code", "", "with --dev: every code is this 6-digit value")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", "", "file holding the key codes are HMACed with (default: generated once, kept in the database)")
 	fs.IntVar(&c.LimitRequests, "limit-requests", 5, "code requests per user per --limit-window (ForgotPassword, resends)")
@@ -164,6 +166,7 @@ func (c *config) validate() error {
 		"--db %q: want sqlite:<file> or postgres://...", c.DB)
 	check(strings.HasPrefix(c.DB, "sqlite:") && sqlitePath(c.DB) == "", "--db %q: missing file name", c.DB)
 	check(c.Region == "" || strings.ContainsAny(c.Region, "_ /"), "--region %q: want a region name such as us-east-1", c.Region)
+	check(c.HeaderTimeout < 100*time.Millisecond, "--header-timeout must be at least 100ms")
 	check(c.MaxInFlight < 0, "--max-inflight must not be negative")
 	check((c.TLSCert == "") != (c.TLSKey == ""), "--tls-cert and --tls-key go together")
 	check(c.DBMaxConns < 1 || c.DBMaxConns > 10000, "--db-max-conns must be from 1 to 10000")

@@ -198,7 +198,10 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	}
 	handler := server.New(scfg)
 	logAdminAuth(log, cfg.AdminKeys)
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+	// Slow or oversized clients cannot hold connections or memory: header
+	// and whole-request deadlines, a header size cap (431 beyond it), and
+	// the body cap and in-flight cap inside the handler.
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: cfg.HeaderTimeout, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)

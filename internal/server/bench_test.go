@@ -32,15 +32,8 @@ func benchHandler(b *testing.B, n int) (http.Handler, string, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := server.New(server.Config{Service: svc})
-	call := func(op, body string) string {
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, apiRequest(op, body))
-		if rec.Code != 200 {
-			b.Fatalf("%s: %d %s", op, rec.Code, rec.Body)
-		}
-		return rec.Body.String()
-	}
+	srv := server.New(server.Config{Service: svc, AllowUnsigned: true})
+	call := func(op, body string) string { return mustCall(b, srv, op, body) }
 	pool := between(call("CreateUserPool", `{"PoolName":"bench"}`), `"Id":"`, `"`)
 	client := between(call("CreateUserPoolClient", `{"UserPoolId":"`+pool+`","ClientName":"c"}`), `"ClientId":"`, `"`)
 	for i := range n {
@@ -49,6 +42,17 @@ func benchHandler(b *testing.B, n int) (http.Handler, string, string) {
 		call("AdminSetUserPassword", fmt.Sprintf(`{"UserPoolId":%q,"Username":"user%d","Password":"Passw0rd!","Permanent":true}`, pool, i))
 	}
 	return srv, pool, client
+}
+
+// mustCall runs one operation in-process and fails unless it succeeds.
+func mustCall(b *testing.B, srv http.Handler, op, body string) string {
+	b.Helper()
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, apiRequest(op, body))
+	if rec.Code != 200 {
+		b.Fatalf("%s: %d %s", op, rec.Code, rec.Body)
+	}
+	return rec.Body.String()
 }
 
 func apiRequest(op, body string) *http.Request {
@@ -107,5 +111,26 @@ func BenchmarkValidationError(b *testing.B) {
 		if rec.Code != 400 {
 			b.Fatal(rec.Code)
 		}
+	}
+}
+
+// BenchmarkForgotPasswordEnumeration compares the ENABLED answers for a
+// real user, an unknown name, a disabled user and a user without a verified
+// contact (spec §2.7): each must cost about the same, since every one
+// performs the same writes (attempt row and outbox record).
+func BenchmarkForgotPasswordEnumeration(b *testing.B) {
+	srv, pool, _ := benchHandler(b, 3)
+	client := between(mustCall(b, srv, "CreateUserPoolClient",
+		`{"UserPoolId":"`+pool+`","ClientName":"e","PreventUserExistenceErrors":"ENABLED"}`), `"ClientId":"`, `"`)
+	mustCall(b, srv, "AdminDisableUser", `{"UserPoolId":"`+pool+`","Username":"user1"}`)
+	mustCall(b, srv, "AdminUpdateUserAttributes", `{"UserPoolId":"`+pool+`","Username":"user2",`+
+		`"UserAttributes":[{"Name":"email_verified","Value":"false"}]}`)
+	for _, c := range []struct{ name, user string }{{"real", "user0"}, {"unknown", "ghost"}, {"disabled", "user1"}, {"unverified", "user2"}} {
+		b.Run(c.name, func(b *testing.B) {
+			body := fmt.Sprintf(`{"ClientId":%q,"Username":%q}`, client, c.user)
+			for b.Loop() {
+				mustCall(b, srv, "ForgotPassword", body)
+			}
+		})
 	}
 }

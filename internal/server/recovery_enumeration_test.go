@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"maps"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -218,5 +220,31 @@ func TestForgotPasswordLatencyDoesNotRevealUsers(t *testing.T) {
 	t.Logf("ForgotPassword median latency: real user %v, unknown user %v (difference %v, bound %v)", mr, mu, (mr - mu).Abs(), bound)
 	if (mr - mu).Abs() >= bound {
 		t.Fatalf("medians differ by %v (real %v, unknown %v), bound %v", (mr - mu).Abs(), mr, mu, bound)
+	}
+}
+
+// On the wire, ENABLED answers for a real user, an unknown name, a disabled
+// user and one without a verified contact are indistinguishable: same
+// status, same header names, same Content-Length, same body shape.
+func TestForgotPasswordEnabledAnswersLookAlike(t *testing.T) {
+	t.Parallel()
+	e, _, clientID := enumerationSetup(t)
+	shape := regexp.MustCompile(`^\{"CodeDeliveryDetails":\{"AttributeName":"email","DeliveryMedium":"EMAIL","Destination":".\*\*\*@.\*\*\*"\}\}$`)
+	var first http.Header
+	for _, user := range []string{"alice", "ghost", "dora", "uma"} {
+		resp := e.raw("AWSCognitoIdentityProviderService.ForgotPassword", amzCT, `{"ClientId":"`+clientID+`","Username":"`+user+`"}`)
+		body := readAll(t, resp)
+		if resp.StatusCode != 200 || !shape.MatchString(body) {
+			t.Fatalf("%s: %d %s", user, resp.StatusCode, body)
+		}
+		h := resp.Header.Clone()
+		if first == nil {
+			first = h
+			continue
+		}
+		if !slices.Equal(slices.Sorted(maps.Keys(h)), slices.Sorted(maps.Keys(first))) ||
+			h.Get("Content-Length") != first.Get("Content-Length") || h.Get("Content-Type") != first.Get("Content-Type") {
+			t.Fatalf("%s: headers %v differ from the real user's %v", user, h, first)
+		}
 	}
 }
