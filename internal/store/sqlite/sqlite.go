@@ -56,6 +56,7 @@ var connParams = url.Values{
 // a Tx callback is bound to that transaction and sends everything through it.
 type Store struct {
 	writer *sql.DB
+	group  *group // runs and group-commits every writer transaction (group.go)
 	reader *readerPool
 	tx     *sql.Tx // non-nil for the Store a Tx callback receives
 }
@@ -92,7 +93,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
 	}
-	return &Store{writer: writer, reader: &readerPool{db: reader}}, nil
+	return &Store{writer: writer, group: newGroup(writer), reader: &readerPool{db: reader}}, nil
 }
 
 // fileURI turns a file path into an SQLite "file:" URI. The URI form lets
@@ -150,6 +151,7 @@ func (s *Store) Close() error {
 	if s.tx != nil {
 		return errors.New("sqlite: Close called on the Store of a transaction")
 	}
+	s.group.close()
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }
 
@@ -160,51 +162,31 @@ func (s *Store) Tx(ctx context.Context, fn func(store.Store) error) error {
 		return fn(s)
 	}
 	return s.writerTx(ctx, func(tx *sql.Tx) error {
-		return fn(&Store{writer: s.writer, reader: s.reader, tx: tx})
+		return fn(&Store{writer: s.writer, group: s.group, reader: s.reader, tx: tx})
 	})
 }
 
-// writerTx runs fn in a new transaction on the writer connection and commits
-// it if fn succeeds.
+// writerTx runs fn in a writer transaction — a member of the current group
+// commit batch — and returns once that batch is committed (group.go).
 func (s *Store) writerTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	// Rolls back on error, and also when fn panics or calls runtime.Goexit
-	// (t.Fatal in a test): the single writer connection must never be left
-	// inside a transaction, or every later write would wait forever.
-	// After a successful Commit it is a no-op.
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		// When ctx ended, database/sql rolls the transaction back on its own
-		// goroutine; Commit then reports either ctx's error or ErrTxDone,
-		// depending on which came first. Report the cause either way.
-		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-			err = fmt.Errorf("%w (%w)", cerr, err)
-		}
-		return fmt.Errorf("sqlite: commit: %w", err)
-	}
-	return nil
+	return s.group.run(ctx, fn)
 }
 
 // reads returns where read-only queries go: the transaction, or the reader pool.
 func (s *Store) reads() querier {
 	if s.tx != nil {
-		return s.tx
+		return txq{s.tx}
 	}
 	return s.reader
 }
 
-// writes returns where single-statement writes go: the transaction, or the writer.
-func (s *Store) writes() querier {
+// writes returns where single-statement writes go: the transaction, or a
+// writer transaction of their own (which joins a group commit batch).
+func (s *Store) writes() execer {
 	if s.tx != nil {
-		return s.tx
+		return txq{s.tx}
 	}
-	return s.writer
+	return ownTx{s}
 }
 
 // atomic runs fn, a multi-statement operation, so that it takes effect
@@ -214,12 +196,12 @@ func (s *Store) writes() querier {
 // commits.
 func (s *Store) atomic(ctx context.Context, fn func(q querier) error) error {
 	if s.tx != nil {
-		return savepoint(ctx, s.tx, fn)
+		return savepoint(ctx, txq{s.tx}, fn)
 	}
-	return s.writerTx(ctx, func(tx *sql.Tx) error { return fn(tx) })
+	return s.writerTx(ctx, func(tx *sql.Tx) error { return fn(txq{tx}) })
 }
 
-func savepoint(ctx context.Context, tx *sql.Tx, fn func(q querier) error) error {
+func savepoint(ctx context.Context, tx querier, fn func(q querier) error) error {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT store_op"); err != nil {
 		return fmt.Errorf("sqlite: savepoint: %w", err)
 	}
@@ -233,4 +215,39 @@ func savepoint(ctx context.Context, tx *sql.Tx, fn func(q querier) error) error 
 		return fmt.Errorf("sqlite: release savepoint: %w", err)
 	}
 	return nil
+}
+
+// execer is what a single-statement write needs.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// txq runs statements on a transaction ignoring cancellation. SQLite rolls
+// back the whole transaction when a statement inside it is interrupted, and
+// a group commit transaction holds other callers' work too; a caller's
+// context bounds its wait to join a batch instead (group.run).
+type txq struct{ tx *sql.Tx }
+
+func (t txq) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (t txq) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (t txq) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// ownTx runs one statement in a writer transaction of its own.
+type ownTx struct{ s *Store }
+
+func (o ownTx) ExecContext(ctx context.Context, query string, args ...any) (res sql.Result, err error) {
+	err = o.s.writerTx(ctx, func(tx *sql.Tx) error {
+		var xerr error
+		res, xerr = txq{tx}.ExecContext(ctx, query, args...)
+		return xerr
+	})
+	return res, err
 }
