@@ -88,6 +88,27 @@ func BenchmarkForgotPassword(b *testing.B) {
 	})
 }
 
+// BenchmarkForgotPasswordConcurrent is BenchmarkForgotPassword with 32
+// goroutines, as many as the issue's load target has clients: concurrent
+// commits share an fsync (group commit).
+func BenchmarkForgotPasswordConcurrent(b *testing.B) {
+	srv, _, client := benchHandler(b, 1000)
+	var i atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(16) // × GOMAXPROCS (2 here) = 32
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := i.Add(1) % 1000
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, apiRequest("ForgotPassword", fmt.Sprintf(`{"ClientId":%q,"Username":"user%d"}`, client, n)))
+			if rec.Code != 200 {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
 // BenchmarkForgotPasswordUnknownUser is the LEGACY error path: no write.
 func BenchmarkForgotPasswordUnknownUser(b *testing.B) {
 	srv, _, client := benchHandler(b, 1)

@@ -386,7 +386,7 @@ func TestFailedMarkLeavesNoTrace(t *testing.T) {
 	token, _, err := s.ClaimMessages(ctx, tClaim, time.Minute, 2)
 	mustDo(t, err)
 	for _, m := range ms {
-		_, err := s.writer.ExecContext(ctx,
+		_, err := s.writes().ExecContext(ctx,
 			"INSERT INTO message_attempts (message_id, number, at, error) VALUES (?, 1, 0, 'stray')", m.ID)
 		mustDo(t, err)
 	}
@@ -411,7 +411,7 @@ func TestFailedMarkLeavesNoTrace(t *testing.T) {
 	}))
 	check("after a failed KillMessage in a committed Tx", ms[1].ID)
 	// The leases still hold: with the stray rows gone, the same token works.
-	_, err = s.writer.ExecContext(ctx, "DELETE FROM message_attempts")
+	_, err = s.writes().ExecContext(ctx, "DELETE FROM message_attempts")
 	mustDo(t, err)
 	mustDo(t, s.MarkMessageSent(ctx, ms[0].ID, token, tClaim, false, true))
 	mustDo(t, s.KillMessage(ctx, ms[1].ID, token, tClaim, "x"))
@@ -435,7 +435,7 @@ func TestDeliveryQueriesUseIndexes(t *testing.T) {
 		{outboxStatsQuery, []any{store.MessagePending, store.MessageDead}, []string{"COVERING INDEX messages_claim (status=?)"}},
 		{listMessageAttemptsQuery, []any{1}, []string{"PRIMARY KEY (message_id=?)"}},
 	} {
-		plan := queryPlan(t, s.writer, tc.query, tc.args...)
+		plan := queryPlan(t, s.reader.db, tc.query, tc.args...)
 		for _, want := range tc.uses {
 			if !strings.Contains(plan, want) {
 				t.Errorf("plan of %q lacks %q:\n%s", tc.query, want, plan)

@@ -38,7 +38,7 @@ var errBatchBroken = errors.New("sqlite: the shared transaction was aborted by S
 // members whose callback itself failed (their error may have been based on
 // writes of earlier members that were never committed).
 type group struct {
-	db   *sql.DB
+	w    *wconn
 	turn chan struct{} // held by whoever uses the transaction: a member or the committer
 	cur  *batch        // the open batch; guarded by turn
 	kick chan struct{} // capacity 1: the open batch has members to commit
@@ -50,14 +50,13 @@ type group struct {
 
 // batch is one shared transaction and the outcome its members wait for.
 type batch struct {
-	tx     *sql.Tx
 	broken bool          // SQLite rolled the transaction back itself
 	err    error         // the commit's result, valid once done is closed
 	done   chan struct{} // closed after commit or rollback
 }
 
-func newGroup(db *sql.DB) *group {
-	g := &group{db: db, turn: make(chan struct{}, 1), kick: make(chan struct{}, 1),
+func newGroup(w *wconn) *group {
+	g := &group{w: w, turn: make(chan struct{}, 1), kick: make(chan struct{}, 1),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go g.commitLoop()
 	return g
@@ -66,7 +65,7 @@ func newGroup(db *sql.DB) *group {
 // run executes fn inside the current batch and returns once the batch is
 // durable (or failed). ctx bounds only the wait for a turn: once fn has run,
 // the caller must learn the outcome, so it waits for the commit regardless.
-func (g *group) run(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (g *group) run(ctx context.Context, fn func(w *wconn) error) error {
 	select {
 	case g.turn <- struct{}{}:
 	case <-ctx.Done():
@@ -88,16 +87,16 @@ func (g *group) run(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // runtime.Goexit (t.Fatal in a test), so the writer can never be left held.
 // If ctx ended while fn ran, fn's writes are undone and the caller gets
 // ctx's error: a caller that has gone away must not commit half a thought.
-func (g *group) member(ctx context.Context, fn func(tx *sql.Tx) error) (b *batch, err error) {
+func (g *group) member(ctx context.Context, fn func(w *wconn) error) (b *batch, err error) {
 	defer func() { <-g.turn }()
 	if g.cur == nil {
-		// The batch outlives any one caller's context: database/sql rolls a
-		// transaction back when the context of BeginTx ends.
-		tx, err := g.db.BeginTx(context.Background(), nil)
-		if err != nil {
+		// IMMEDIATE takes the write lock up front, so no statement of the
+		// batch can fail later on upgrading its lock (another process may
+		// share the file). The batch outlives any one caller's context.
+		if err := g.w.exec("BEGIN IMMEDIATE"); err != nil {
 			return nil, fmt.Errorf("sqlite: begin: %w", err)
 		}
-		g.cur = &batch{tx: tx, done: make(chan struct{})}
+		g.cur = &batch{done: make(chan struct{})}
 	}
 	b = g.cur
 	// Whatever happens below, the batch has something to settle.
@@ -105,24 +104,24 @@ func (g *group) member(ctx context.Context, fn func(tx *sql.Tx) error) (b *batch
 	if b.broken {
 		return b, errBatchBroken
 	}
-	if _, err := b.tx.Exec("SAVEPOINT member"); err != nil {
+	if err := g.w.exec("SAVEPOINT member"); err != nil {
 		b.broken = true
 		return b, errBatchBroken
 	}
 	ok := false
 	defer func() {
 		if !ok { // fn failed, panicked or exited: undo its writes only
-			if _, rerr := b.tx.Exec("ROLLBACK TO member"); rerr != nil {
+			if rerr := g.w.exec("ROLLBACK TO member"); rerr != nil {
 				b.broken = true
 			}
 		}
 		// RELEASE fails only if the transaction is gone, e.g. SQLite rolled
 		// it back after an I/O error inside fn.
-		if _, rerr := b.tx.Exec("RELEASE member"); rerr != nil {
+		if rerr := g.w.exec("RELEASE member"); rerr != nil {
 			b.broken = true
 		}
 	}()
-	err = fn(b.tx)
+	err = fn(g.w)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -167,16 +166,100 @@ func (g *group) settle() {
 	g.cur = nil
 	g.commits.Add(1)
 	if b.broken {
-		_ = b.tx.Rollback()
 		b.err = errBatchBroken
-	} else if err := b.tx.Commit(); err != nil {
+	} else if err := g.w.exec("COMMIT"); err != nil {
 		b.err = fmt.Errorf("sqlite: commit: %w", err)
+	}
+	if b.err != nil {
+		// A failed COMMIT can leave the transaction open (SQLITE_BUSY);
+		// the connection must be back in autocommit for the next batch.
+		_ = g.w.exec("ROLLBACK")
 	}
 	close(b.done)
 }
 
-// close commits what is open and stops the committer.
-func (g *group) close() {
+// close commits what is open, stops the committer and closes the writer
+// connection.
+func (g *group) close() error {
 	close(g.stop)
 	<-g.done
+	return g.w.close()
+}
+
+// maxWriterStmts bounds the writer's statement cache; queries are constant
+// strings, so it only guards against a future query built from input.
+const maxWriterStmts = 128
+
+// wconn is the single writer connection, held for the Store's lifetime,
+// with its prepared statements. Only the holder of the group's turn uses
+// it. Transactions are plain BEGIN/COMMIT statements on it rather than
+// database/sql transactions, so statements prepared once on the connection
+// serve every transaction: modernc compiles SQL on each unprepared call,
+// which cost as much as the writes themselves.
+//
+// Statements ignore cancellation: SQLite rolls back the whole transaction
+// when a statement inside it is interrupted, and a group commit
+// transaction holds other callers' work too (group.member undoes a
+// cancelled caller's writes instead).
+type wconn struct {
+	conn  *sql.Conn
+	stmts map[string]*sql.Stmt
+}
+
+func newWconn(ctx context.Context, db *sql.DB) (*wconn, error) {
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &wconn{conn: c, stmts: map[string]*sql.Stmt{}}, nil
+}
+
+// stmt returns query prepared on the connection, or nil if it cannot be
+// (the caller then runs it unprepared, which reports the error).
+func (w *wconn) stmt(query string) *sql.Stmt {
+	if st := w.stmts[query]; st != nil {
+		return st
+	}
+	if len(w.stmts) >= maxWriterStmts {
+		return nil
+	}
+	st, err := w.conn.PrepareContext(context.Background(), query)
+	if err != nil {
+		return nil
+	}
+	w.stmts[query] = st
+	return st
+}
+
+func (w *wconn) exec(query string) error {
+	_, err := w.ExecContext(context.Background(), query)
+	return err
+}
+
+func (w *wconn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := w.stmt(query); st != nil {
+		return st.ExecContext(context.WithoutCancel(ctx), args...)
+	}
+	return w.conn.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (w *wconn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := w.stmt(query); st != nil {
+		return st.QueryContext(context.WithoutCancel(ctx), args...)
+	}
+	return w.conn.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (w *wconn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := w.stmt(query); st != nil {
+		return st.QueryRowContext(context.WithoutCancel(ctx), args...)
+	}
+	return w.conn.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (w *wconn) close() error {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	return w.conn.Close()
 }

@@ -80,7 +80,7 @@ func TestMessageIDsNotReusedAfterDelete(t *testing.T) {
 		last = &store.Message{PoolID: "p1", Status: "pending"}
 		mustDo(t, s.EnqueueMessage(ctx, last))
 	}
-	if _, err := s.writer.ExecContext(ctx, "DELETE FROM messages"); err != nil {
+	if _, err := s.writes().ExecContext(ctx, "DELETE FROM messages"); err != nil {
 		t.Fatal(err)
 	}
 	m := &store.Message{PoolID: "p1", Status: "pending"}

@@ -58,7 +58,7 @@ type Store struct {
 	writer *sql.DB
 	group  *group // runs and group-commits every writer transaction (group.go)
 	reader *readerPool
-	tx     *sql.Tx // non-nil for the Store a Tx callback receives
+	tx     *wconn // non-nil for the Store a Tx callback receives
 }
 
 var _ store.Store = (*Store)(nil)
@@ -93,7 +93,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
 	}
-	return &Store{writer: writer, group: newGroup(writer), reader: &readerPool{db: reader}}, nil
+	w, err := newWconn(ctx, writer)
+	if err != nil {
+		reader.Close()
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
+	}
+	return &Store{writer: writer, group: newGroup(w), reader: &readerPool{db: reader}}, nil
 }
 
 // fileURI turns a file path into an SQLite "file:" URI. The URI form lets
@@ -151,8 +157,7 @@ func (s *Store) Close() error {
 	if s.tx != nil {
 		return errors.New("sqlite: Close called on the Store of a transaction")
 	}
-	s.group.close()
-	return errors.Join(s.reader.Close(), s.writer.Close())
+	return errors.Join(s.group.close(), s.reader.Close(), s.writer.Close())
 }
 
 // Tx runs fn in one writer transaction. The error fn returns is handed back
@@ -161,21 +166,21 @@ func (s *Store) Tx(ctx context.Context, fn func(store.Store) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
-	return s.writerTx(ctx, func(tx *sql.Tx) error {
-		return fn(&Store{writer: s.writer, group: s.group, reader: s.reader, tx: tx})
+	return s.writerTx(ctx, func(w *wconn) error {
+		return fn(&Store{writer: s.writer, group: s.group, reader: s.reader, tx: w})
 	})
 }
 
 // writerTx runs fn in a writer transaction — a member of the current group
 // commit batch — and returns once that batch is committed (group.go).
-func (s *Store) writerTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) writerTx(ctx context.Context, fn func(w *wconn) error) error {
 	return s.group.run(ctx, fn)
 }
 
 // reads returns where read-only queries go: the transaction, or the reader pool.
 func (s *Store) reads() querier {
 	if s.tx != nil {
-		return txq{s.tx}
+		return s.tx
 	}
 	return s.reader
 }
@@ -184,7 +189,7 @@ func (s *Store) reads() querier {
 // writer transaction of their own (which joins a group commit batch).
 func (s *Store) writes() execer {
 	if s.tx != nil {
-		return txq{s.tx}
+		return s.tx
 	}
 	return ownTx{s}
 }
@@ -196,9 +201,9 @@ func (s *Store) writes() execer {
 // commits.
 func (s *Store) atomic(ctx context.Context, fn func(q querier) error) error {
 	if s.tx != nil {
-		return savepoint(ctx, txq{s.tx}, fn)
+		return savepoint(ctx, s.tx, fn)
 	}
-	return s.writerTx(ctx, func(tx *sql.Tx) error { return fn(txq{tx}) })
+	return s.writerTx(ctx, func(w *wconn) error { return fn(w) })
 }
 
 func savepoint(ctx context.Context, tx querier, fn func(q querier) error) error {
@@ -222,31 +227,13 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// txq runs statements on a transaction ignoring cancellation. SQLite rolls
-// back the whole transaction when a statement inside it is interrupted, and
-// a group commit transaction holds other callers' work too; a caller's
-// context bounds its wait to join a batch instead (group.run).
-type txq struct{ tx *sql.Tx }
-
-func (t txq) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(context.WithoutCancel(ctx), query, args...)
-}
-
-func (t txq) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(context.WithoutCancel(ctx), query, args...)
-}
-
-func (t txq) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
-}
-
 // ownTx runs one statement in a writer transaction of its own.
 type ownTx struct{ s *Store }
 
 func (o ownTx) ExecContext(ctx context.Context, query string, args ...any) (res sql.Result, err error) {
-	err = o.s.writerTx(ctx, func(tx *sql.Tx) error {
+	err = o.s.writerTx(ctx, func(w *wconn) error {
 		var xerr error
-		res, xerr = txq{tx}.ExecContext(ctx, query, args...)
+		res, xerr = w.ExecContext(ctx, query, args...)
 		return xerr
 	})
 	return res, err

@@ -184,29 +184,28 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 	s, _ := openTemp(t)
 	defer s.Close()
 	ctx := t.Context()
-	for _, pool := range []struct {
-		name      string
-		db        *sql.DB
-		conns     int
-		queryOnly string
-	}{{"writer", s.writer, 1, "0"}, {"reader", s.reader.db, readerConns, "1"}} {
+	// Hold every reader connection at once, so each check runs on a
+	// distinct one; the writer is the one connection the group holds.
+	conns := map[*sql.Conn]string{s.group.w.conn: "writer"}
+	for range readerConns {
+		c, err := s.reader.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns[c] = "reader"
+	}
+	for c, name := range conns {
+		queryOnly := map[string]string{"writer": "0", "reader": "1"}[name]
 		want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1",
-			"busy_timeout": "5000", "query_only": pool.queryOnly}
-		// Hold every connection at once, so each check runs on a distinct one.
-		for i := range pool.conns {
-			c, err := pool.db.Conn(ctx)
-			if err != nil {
+			"busy_timeout": "5000", "query_only": queryOnly}
+		for pragma, v := range want {
+			var got string
+			if err := c.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
 				t.Fatal(err)
 			}
-			defer c.Close()
-			for pragma, v := range want {
-				var got string
-				if err := c.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
-					t.Fatal(err)
-				}
-				if got != v {
-					t.Errorf("%s connection %d: PRAGMA %s = %s, want %s", pool.name, i, pragma, got, v)
-				}
+			if got != v {
+				t.Errorf("%s connection: PRAGMA %s = %s, want %s", name, pragma, got, v)
 			}
 		}
 	}
