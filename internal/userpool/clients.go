@@ -136,9 +136,9 @@ type clientView struct {
 	pool   *poolView
 }
 
-func decodeClient(rec *store.Client) (*ClientSettings, error) {
-	doc := &ClientSettings{}
-	if err := json.Unmarshal(rec.Config, doc); err != nil {
+func (s *Service) decodeClient(rec *store.Client) (*ClientSettings, error) {
+	doc, err := s.clientDocs.get(rec.ID, rec.Config)
+	if err != nil {
 		return nil, fmt.Errorf("client %s: corrupt settings: %w", rec.ID, err)
 	}
 	return doc, nil
@@ -154,7 +154,7 @@ func (s *Service) loadClient(ctx context.Context, st store.Store, id string) (*c
 	if err != nil {
 		return nil, err
 	}
-	doc, err := decodeClient(rec)
+	doc, err := s.decodeClient(rec)
 	if err != nil {
 		return nil, err
 	}

@@ -16,9 +16,9 @@ type poolView struct {
 	doc *poolDoc
 }
 
-func decodePool(rec *store.Pool) (*poolView, error) {
-	doc := &poolDoc{}
-	if err := json.Unmarshal(rec.Config, doc); err != nil {
+func (s *Service) decodePool(rec *store.Pool) (*poolView, error) {
+	doc, err := s.poolDocs.get(rec.ID, rec.Config)
+	if err != nil {
 		return nil, fmt.Errorf("pool %s: corrupt settings: %w", rec.ID, err)
 	}
 	return &poolView{ID: rec.ID, rec: rec, doc: doc}, nil
@@ -33,7 +33,7 @@ func (s *Service) loadPool(ctx context.Context, st store.Store, id string) (*poo
 	if err != nil {
 		return nil, err
 	}
-	return decodePool(rec)
+	return s.decodePool(rec)
 }
 
 func (s *Service) poolArn(id string) string {
@@ -141,7 +141,7 @@ func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsInput) (*L
 	recs, next := page(recs, int(in.MaxResults), func(p *store.Pool) string { return p.ID })
 	out.NextToken = next
 	for _, rec := range recs {
-		p, err := decodePool(rec)
+		p, err := s.decodePool(rec)
 		if err != nil {
 			return nil, err
 		}

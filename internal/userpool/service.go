@@ -68,6 +68,9 @@ type Service struct {
 	codeKey []byte
 	// msgSignal wakes inbox long polls (inbox.go).
 	msgSignal signal
+	// poolDocs and clientDocs cache decoded settings (decoded.go).
+	poolDocs   decoded[poolDoc]
+	clientDocs decoded[ClientSettings]
 	// recovery is the per-pool recovery request rate (recovery_rate.go).
 	recovery *recoveryRate
 }
