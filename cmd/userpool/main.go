@@ -39,6 +39,7 @@ commands:
   serve     run the server (userpool serve -h for flags)
   migrate   apply database migrations (--db) and exit
   messages  print messages from a --dev server's inbox (userpool messages -h)
+  bench     load-test a running server (userpool bench -h)
   version   print the version
 `
 
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return st.Close()
 	case "messages":
 		return messages(ctx, args[1:], getenv, stdout, stderr)
+	case "bench":
+		return bench(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "userpool %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil
