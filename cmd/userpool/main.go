@@ -218,6 +218,8 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- worker.Run(wctx) }()
+	sweepDone := make(chan struct{})
+	go func() { sweep(wctx, svc, log, sweepInterval); close(sweepDone) }()
 	fmt.Fprintf(stdout, "userpool listening on %s://%s (db %s, dev %v)\n", scheme, ln.Addr(), redactDSN(cfg.DB), cfg.Dev)
 	var serveErr error
 	select {
@@ -234,6 +236,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		serveErr = fmt.Errorf("shutdown: %w", err)
 	}
 	stopWorker()
+	<-sweepDone
 	if err := <-workerDone; err != nil && serveErr == nil {
 		serveErr = fmt.Errorf("delivery worker: %w", err)
 	}

@@ -291,6 +291,12 @@ type Store interface {
 	TakeAttempt(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int) (bool, error)
 	// ClearAttempts forgets every attempt of kind by subject.
 	ClearAttempts(ctx context.Context, poolID, subject, kind string) error
+	// PruneAttempts deletes every attempt recorded at or before before, in
+	// every pool, and returns how many. TakeAttempt discards a subject's
+	// old attempts only when that subject comes back; this sweeps the rest,
+	// such as names an enumeration tried once. It works in small batches,
+	// each its own transaction, so it never holds writers up for long.
+	PruneAttempts(ctx context.Context, before time.Time) (int64, error)
 
 	// EnqueueMessage appends m to the outbox and sets m.ID. Messages outlive
 	// the pool and the user they belong to.

@@ -59,3 +59,12 @@ func (s *Service) clearAttempts(ctx context.Context, poolID, subject string, p c
 func unknownSubject(pool *poolView, typed string) string {
 	return "\x00unknown:" + pool.doc.norm("username", typed)
 }
+
+// SweepAttempts deletes attempt records that no longer count toward any
+// limit (older than the limit window) and returns how many. TakeAttempt
+// prunes a subject's old rows when the subject comes back; names that are
+// tried once — typically an enumeration under PreventUserExistenceErrors —
+// never come back, and without a sweep their rows would pile up forever.
+func (s *Service) SweepAttempts(ctx context.Context) (int64, error) {
+	return s.store.PruneAttempts(ctx, s.now().Add(-s.cfg.Limits.Window))
+}

@@ -217,6 +217,45 @@ var attemptTests = []testCase{
 		createPool(t, ctx, s, "nope")
 		wantTake(t, ctx, s, "nope", "alice", "confirm", t0, time.Hour, 1, true)
 	}},
+	{"Prune", func(t *testing.T, ctx context.Context, s store.Store) {
+		createPool(t, ctx, s, "p1")
+		createPool(t, ctx, s, "p2")
+		take(t, ctx, s, "p1", "\x00ghost", "request", t0, 10*time.Hour, 5)
+		take(t, ctx, s, "p2", "alice", "confirm", t0.Add(time.Minute), 10*time.Hour, 5)
+		take(t, ctx, s, "p1", "alice", "request", t0.Add(2*time.Hour), 10*time.Hour, 5)
+		n, err := s.PruneAttempts(ctx, t0.Add(time.Hour))
+		must(t, err, "PruneAttempts")
+		if n != 2 {
+			t.Errorf("PruneAttempts deleted %d, want 2", n)
+		}
+		// Within a 10-hour window the pruned attempts no longer count; the
+		// newer one does.
+		now := t0.Add(3 * time.Hour)
+		wantCount(t, ctx, s, "p1", "\x00ghost", "request", now, 10*time.Hour, 0)
+		wantCount(t, ctx, s, "p2", "alice", "confirm", now, 10*time.Hour, 0)
+		wantCount(t, ctx, s, "p1", "alice", "request", now, 10*time.Hour, 1)
+		if n, err := s.PruneAttempts(ctx, t0.Add(time.Hour)); err != nil || n != 0 {
+			t.Errorf("second PruneAttempts = %d, %v; want 0, nil", n, err)
+		}
+	}},
+	{"PruneInBatches", func(t *testing.T, ctx context.Context, s store.Store) {
+		createPool(t, ctx, s, "p1")
+		// More than two batches, recorded in one transaction to keep it quick.
+		must(t, s.Tx(ctx, func(tx store.Store) error {
+			for i := range 2500 {
+				if _, err := tx.TakeAttempt(ctx, "p1", fmt.Sprintf("name%d", i), "request", t0, time.Hour, 5); err != nil {
+					return err
+				}
+			}
+			return nil
+		}), "2500 attempts")
+		n, err := s.PruneAttempts(ctx, t0)
+		must(t, err, "PruneAttempts")
+		if n != 2500 {
+			t.Errorf("PruneAttempts deleted %d of 2500", n)
+		}
+		wantCount(t, ctx, s, "p1", "name2499", "request", t0, 10*time.Hour, 0)
+	}},
 	{"GoneWithPool", func(t *testing.T, ctx context.Context, s store.Store) {
 		for _, p := range []string{"doomed", "kept"} {
 			createPool(t, ctx, s, p)
