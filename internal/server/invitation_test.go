@@ -47,6 +47,53 @@ func TestAdminCreateUserInvitation(t *testing.T) {
 	}
 }
 
+// MessageAction RESEND gives a FORCE_CHANGE_PASSWORD user a new temporary
+// password and sends the invitation again; the old password stops working;
+// a user who has left FORCE_CHANGE_PASSWORD cannot be re-invited.
+func TestAdminCreateUserResend(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withDev)
+	poolID := aws.ToString(e.pool().Id)
+	clientID := aws.ToString(e.client(poolID).ClientId)
+	ctx := t.Context()
+	create := func(action types.MessageActionType, pw string) error {
+		_, err := e.SDK.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("ivy"),
+			MessageAction: action, TemporaryPassword: aws.String(pw), DesiredDeliveryMediums: []types.DeliveryMediumType{"EMAIL"},
+			UserAttributes: []types.AttributeType{attr("email", "ivy@example.com")}})
+		return err
+	}
+	ok(t, create("", "Temp0rary!One"), "AdminCreateUser")
+	ok(t, create(types.MessageActionTypeResend, "Temp0rary!Two"), "AdminCreateUser RESEND")
+	msgs := e.userInbox(poolID, "ivy")
+	if len(msgs) != 2 || msgs[0].Code != "Temp0rary!Two" || msgs[0].Purpose != "ADMIN_CREATE_USER" ||
+		!strings.Contains(msgs[0].Body, "Temp0rary!Two") {
+		t.Fatalf("after RESEND: %+v", msgs)
+	}
+	signIn := func(pw string) (*cip.AdminInitiateAuthOutput, error) {
+		return e.SDK.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: aws.String(poolID), ClientId: aws.String(clientID),
+			AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: map[string]string{"USERNAME": "ivy", "PASSWORD": pw}})
+	}
+	_, err := signIn("Temp0rary!One")
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	out, err := signIn("Temp0rary!Two")
+	ok(t, err, "sign-in with the resent password")
+	if out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Fatalf("challenge %q", out.ChallengeName)
+	}
+	// Once the password is permanent, RESEND is refused and sends nothing.
+	_, err = e.SDK.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: aws.String(poolID), Username: aws.String("ivy"),
+		Password: aws.String(goodPassword), Permanent: true})
+	ok(t, err, "AdminSetUserPassword")
+	wantAPICode(t, create(types.MessageActionTypeResend, "Temp0rary!Three"), "UnsupportedUserStateException")
+	if n := len(e.userInbox(poolID, "ivy")); n != 2 {
+		t.Fatalf("a refused RESEND queued a message: %d messages", n)
+	}
+	// RESEND for nobody is UserNotFoundException.
+	_, err = e.SDK.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("nobody"),
+		MessageAction: types.MessageActionTypeResend})
+	wantAPICode(t, err, "UserNotFoundException")
+}
+
 // TestCustomMessageAdminCreateUser: the invitation goes through the
 // CustomMessage trigger with usernameParameter "{username}" (the only
 // source where Cognito fills it), and both placeholders are filled after.

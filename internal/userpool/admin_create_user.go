@@ -34,7 +34,7 @@ func userType(u *store.User) *UserType {
 // a generated temporary password (spec §6) and, unless MessageAction is
 // SUPPRESS, queues the invitation that carries it (invitation.go).
 // MessageAction RESEND issues a new temporary password to an existing
-// FORCE_CHANGE_PASSWORD user.
+// FORCE_CHANGE_PASSWORD user and sends the invitation again with it.
 func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
 	pool, err := s.loadPool(ctx, s.store, in.UserPoolId)
 	if err != nil {
@@ -52,7 +52,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		return nil, err
 	}
 	if in.MessageAction == "RESEND" {
-		return s.resendInvitation(ctx, in, hash)
+		return s.resendInvitation(ctx, in, pw, hash)
 	}
 	u, err := s.newUser(pool, in.Username, in.UserAttributes, StatusForceChangePassword)
 	if err != nil {
@@ -82,16 +82,52 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	return &AdminCreateUserOutput{User: userType(u)}, nil
 }
 
-func (s *Service) resendInvitation(ctx context.Context, in *AdminCreateUserInput, hash string) (*AdminCreateUserOutput, error) {
-	u, err := s.mutateUser(ctx, in.UserPoolId, in.Username, func(_ *poolView, u *store.User) error {
-		if u.Status != StatusForceChangePassword {
-			return newErr(UnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD.", u.Username) // UNVERIFIED
+func (s *Service) resendInvitation(ctx context.Context, in *AdminCreateUserInput, pw, hash string) (*AdminCreateUserOutput, error) {
+	// The invitation is composed first: a CustomMessage function is a
+	// network call and must not run inside the transaction.
+	pool, u, err := s.poolUser(ctx, s.store, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := resendable(u); err != nil {
+		return nil, err
+	}
+	invites, err := s.invitations(ctx, pool, u, in)
+	if err != nil {
+		return nil, err
+	}
+	// The new password and its invitations commit together (transactional
+	// outbox); the state is checked again inside, in case it changed.
+	var out *store.User
+	err = s.store.Tx(ctx, func(tx store.Store) error {
+		pool, u, err := s.poolUser(ctx, tx, in.UserPoolId, in.Username)
+		if err != nil {
+			return err
+		}
+		if err := resendable(u); err != nil {
+			return err
 		}
 		s.setPassword(u, hash)
-		return nil
+		u.UpdatedAt = s.now()
+		out = u
+		if err := s.saveUser(ctx, tx, pool, u, false, false); err != nil {
+			return err
+		}
+		return s.queueInvitations(ctx, tx, pool, u, invites, pw)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &AdminCreateUserOutput{User: userType(u)}, nil
+	for _, o := range invites {
+		s.queued(o.medium)
+	}
+	return &AdminCreateUserOutput{User: userType(out)}, nil
+}
+
+// resendable refuses RESEND for users who have left FORCE_CHANGE_PASSWORD.
+func resendable(u *store.User) error {
+	if u.Status != StatusForceChangePassword {
+		return newErr(UnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD.", u.Username) // UNVERIFIED
+	}
+	return nil
 }
