@@ -36,6 +36,8 @@ type config struct {
 	LimitConfirms   int
 	LimitWindow     time.Duration
 	RecoveryRPS     float64
+	LimitSignIns    int
+	SignInWindow    time.Duration
 	Metrics         bool
 	Delivery        deliveryConfig
 	LambdaEndpoint  string
@@ -94,6 +96,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.IntVar(&c.LimitRequests, "limit-requests", 5, "code requests per user per --limit-window (ForgotPassword, resends)")
 	fs.IntVar(&c.LimitConfirms, "limit-confirms", 5, "code entries per user per --limit-window (ConfirmForgotPassword, ...)")
 	fs.DurationVar(&c.LimitWindow, "limit-window", time.Hour, "rolling window of the attempt limits")
+	fs.IntVar(&c.LimitSignIns, "limit-signins", 5, "password sign-in attempts per user per --limit-signin-window before \"Password attempts exceeded\" (0: off)")
+	fs.DurationVar(&c.SignInWindow, "limit-signin-window", 15*time.Minute, "rolling window of --limit-signins; a successful sign-in resets the count")
 	fs.Float64Var(&c.RecoveryRPS, "limit-recovery-rps", 0, "ForgotPassword+ConfirmForgotPassword requests/s per pool and process (0: off; Cognito's quota is 30/s per account)")
 	fs.BoolVar(&c.Metrics, "metrics", true, "serve Prometheus metrics at /metrics")
 	fs.IntVar(&c.MaxInFlight, "max-inflight", 512, "requests handled at once; more are answered TooManyRequestsException (0: no cap)")
@@ -177,6 +181,8 @@ func (c *config) validate() error {
 	check(c.DevFixedCode != "" && !sixDigits(c.DevFixedCode), "--dev-fixed-code %q: want 6 digits", c.DevFixedCode)
 	check(c.LimitRequests < 1 || c.LimitConfirms < 1, "--limit-requests and --limit-confirms must be at least 1")
 	check(c.LimitWindow < time.Second, "--limit-window must be at least 1s")
+	check(c.LimitSignIns < 0, "--limit-signins must not be negative (0 turns the lockout off)")
+	check(c.SignInWindow < time.Second, "--limit-signin-window must be at least 1s")
 	check(c.RecoveryRPS < 0 || c.RecoveryRPS > 1e6, "--limit-recovery-rps must be from 0 (off) to 1000000")
 	d := c.Delivery
 	check(!oneOf(d.SMS, "", "sns", "webhook"), "--sms %q: want sns or webhook", d.SMS)

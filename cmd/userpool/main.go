@@ -189,7 +189,8 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	}
 	svc, err := userpool.New(ctx, st, hasher, clock, log, userpool.Config{Region: cfg.Region, IssuerBase: base, Invoker: invoker,
 		FixedCode: cfg.DevFixedCode, CodeKey: codeKey,
-		Limits:        userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow},
+		Limits: userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow,
+			SignIns: cfg.LimitSignIns, SignInWindow: cfg.SignInWindow},
 		MessageQueued: messageQueued(worker, m), RecoveryRate: cfg.RecoveryRPS})
 	if err != nil {
 		return err

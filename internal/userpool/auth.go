@@ -48,7 +48,13 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 	if err := checkSecretHash(c, params["SECRET_HASH"], errSecretHashNotReceived, name, u.Username); err != nil {
 		return nil, err
 	}
+	if err := s.signInGate(ctx, c.pool.ID, u.Username); err != nil {
+		return nil, err
+	}
 	if err := s.checkPassword(ctx, u, pw); err != nil {
+		return nil, err
+	}
+	if err := s.signInSucceeded(ctx, c.pool.ID, u.Username); err != nil {
 		return nil, err
 	}
 	if err := c.signInState(u); err != nil {
@@ -79,11 +85,17 @@ func (s *Service) signInUser(ctx context.Context, c *clientView, name, pw, hash 
 	if u, err = s.migrateUser(ctx, c, name, &pw, triggers.UserMigrationAuthentication, nil); u != nil || err != nil {
 		return u, err
 	}
-	s.burnHash(ctx, pw)
-	if c.doc.preventsExistenceErrors() {
-		return nil, errIncorrectCredentials
+	if !c.doc.preventsExistenceErrors() {
+		s.burnHash(ctx, pw)
+		return nil, errUserDoesNotExist
 	}
-	return nil, errUserDoesNotExist
+	// Under ENABLED an unknown name is locked out exactly like a user, or
+	// the lockout would tell who exists.
+	if err := s.signInGate(ctx, c.pool.ID, unknownSubject(c.pool, name)); err != nil {
+		return nil, err
+	}
+	s.burnHash(ctx, pw)
+	return nil, errIncorrectCredentials
 }
 
 func (s *Service) checkPassword(ctx context.Context, u *store.User, pw string) error {

@@ -60,6 +60,8 @@ var (
 	errUserDisabled = newErr(NotAuthorized, "User is disabled.")
 	// spec §6 InitiateAuth (DOC/OBS).
 	errIncorrectCredentials = newErr(NotAuthorized, "Incorrect username or password.")
+	// spec §6 InitiateAuth, user-asks "failed sign-in lockout" (OBS).
+	errPasswordAttemptsExceeded = newErr(NotAuthorized, "Password attempts exceeded")
 	errUserNotConfirmed     = newErr(UserNotConfirmed, "User is not confirmed.")
 	errResetRequired        = newErr(PasswordResetRequired, "Password reset required for the user")
 	// OBS: AdminCreateUser on an existing username.

@@ -13,16 +13,22 @@ type Limits struct {
 	Requests int           // code requests per Window (ForgotPassword, resends, ...)
 	Confirms int           // code entries per Window (ConfirmForgotPassword, ...)
 	Window   time.Duration // the rolling window
+	// SignIns caps password sign-in attempts per user per SignInWindow
+	// (0: no cap); a successful sign-in resets the count (signin_lockout.go).
+	SignIns      int
+	SignInWindow time.Duration
 }
 
-// DefaultLimits are spec §2.9's recommended defaults.
-var DefaultLimits = Limits{Requests: 5, Confirms: 5, Window: time.Hour}
+// DefaultLimits are spec §2.9's recommended defaults, and Cognito's five
+// failed sign-ins before a lockout of up to 15 minutes.
+var DefaultLimits = Limits{Requests: 5, Confirms: 5, Window: time.Hour, SignIns: 5, SignInWindow: 15 * time.Minute}
 
 type attemptKind string
 
 const (
 	attemptRequest attemptKind = "request"
 	attemptConfirm attemptKind = "confirm"
+	attemptSignIn  attemptKind = "signin"
 )
 
 // takeAttempt counts one attempt and refuses it over the limit. The count
@@ -66,5 +72,5 @@ func unknownSubject(pool *poolView, typed string) string {
 // tried once — typically an enumeration under PreventUserExistenceErrors —
 // never come back, and without a sweep their rows would pile up forever.
 func (s *Service) SweepAttempts(ctx context.Context) (int64, error) {
-	return s.store.PruneAttempts(ctx, s.now().Add(-s.cfg.Limits.Window))
+	return s.store.PruneAttempts(ctx, s.now().Add(-max(s.cfg.Limits.Window, s.cfg.Limits.SignInWindow)))
 }
