@@ -62,8 +62,8 @@ var (
 	errIncorrectCredentials = newErr(NotAuthorized, "Incorrect username or password.")
 	// spec §6 InitiateAuth, user-asks "failed sign-in lockout" (OBS).
 	errPasswordAttemptsExceeded = newErr(NotAuthorized, "Password attempts exceeded")
-	errUserNotConfirmed     = newErr(UserNotConfirmed, "User is not confirmed.")
-	errResetRequired        = newErr(PasswordResetRequired, "Password reset required for the user")
+	errUserNotConfirmed         = newErr(UserNotConfirmed, "User is not confirmed.")
+	errResetRequired            = newErr(PasswordResetRequired, "Password reset required for the user")
 	// OBS: AdminCreateUser on an existing username.
 	errUserAccountExists = newErr(UsernameExists, "User account already exists")
 	// OBS: SignUp on an existing username.
