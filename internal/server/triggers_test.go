@@ -216,6 +216,51 @@ func TestCustomMessageForgotPassword(t *testing.T) {
 	te.signIn(clientID, "alice", "NewPassw0rd!")
 }
 
+// A changed email in a pool that auto-verifies email gets its verification
+// code through CustomMessage_UpdateUserAttribute, with the new address in
+// the event, for the admin and the self-service operation alike.
+func TestCustomMessageUpdateUserAttribute(t *testing.T) {
+	t.Parallel()
+	te := newTriggerEnv(t)
+	poolID, clientID := customMessagePool(te, func(in *cip.CreateUserPoolInput) {
+		in.AutoVerifiedAttributes = []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}
+	})
+	te.fn.Handle("msg", respond(func(r map[string]any) {
+		r["emailSubject"] = "Confirm your new address"
+		r["emailMessage"] = "Your verification code is {####}."
+	}))
+	_, err := te.SDK.AdminUpdateUserAttributes(t.Context(), &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(poolID),
+		Username: aws.String("alice"), UserAttributes: []types.AttributeType{attr("email", "alice@new.example")},
+		ClientMetadata: map[string]string{"why": "admin"}})
+	ok(t, err, "AdminUpdateUserAttributes")
+	ev, raw := te.onlyEventOf(t, "msg")
+	wantEnvelope(t, ev, triggers.CustomMessageUpdateUserAttribute, poolID, "alice", "")
+	wantField(t, ev, "alice@new.example", "request", "userAttributes", "email")
+	wantField(t, ev, "false", "request", "userAttributes", "email_verified")
+	wantField(t, ev, map[string]any{"why": "admin"}, "request", "clientMetadata")
+	m := te.latestMessage(t, poolID, "alice")
+	if m.Purpose != "VERIFY_ATTRIBUTE" || m.Destination != "alice@new.example" || m.Subject != "Confirm your new address" ||
+		m.Body != "Your verification code is "+m.Code+"." || strings.Contains(raw, m.Code) {
+		t.Fatalf("message %+v", m)
+	}
+
+	// Self-service: the caller's app client is in the event.
+	tokens := te.signIn(clientID, "alice", goodPassword)
+	out, err := te.SDK.UpdateUserAttributes(t.Context(), &cip.UpdateUserAttributesInput{AccessToken: tokens.AccessToken,
+		UserAttributes: []types.AttributeType{attr("email", "alice@newer.example")}})
+	ok(t, err, "UpdateUserAttributes")
+	if len(out.CodeDeliveryDetailsList) != 1 {
+		t.Fatalf("CodeDeliveryDetailsList %+v", out.CodeDeliveryDetailsList)
+	}
+	te.wantInvocations(t, "msg", 2)
+	if m := te.latestMessage(t, poolID, "alice"); m.Destination != "alice@newer.example" || m.Subject != "Confirm your new address" {
+		t.Fatalf("second message %+v", m)
+	}
+	_, err = te.SDK.VerifyUserAttribute(t.Context(), &cip.VerifyUserAttributeInput{AccessToken: tokens.AccessToken,
+		AttributeName: aws.String("email"), Code: aws.String(te.latestMessage(t, poolID, "alice").Code)})
+	ok(t, err, "VerifyUserAttribute with the code from the function's message")
+}
+
 func TestCustomMessageNullResponseKeepsTemplate(t *testing.T) {
 	t.Parallel()
 	te := newTriggerEnv(t)

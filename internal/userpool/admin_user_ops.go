@@ -154,7 +154,7 @@ type AdminUpdateUserAttributesInput struct {
 // AdminUpdateUserAttributes changes attributes; setting email_verified or
 // phone_number_verified to "true" is how admins make recovery possible (spec §6).
 func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdateUserAttributesInput) (*Empty, error) {
-	_, err := s.updateAttributes(ctx, in.UserPoolId, in.Username, in.UserAttributes)
+	_, err := s.updateAttributes(ctx, attributeUpdate{poolID: in.UserPoolId, name: in.Username, attrs: in.UserAttributes, meta: in.ClientMetadata})
 	return &Empty{}, err
 }
 

@@ -108,7 +108,8 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 			return nil, newErr(NotAuthorized, "A client attempted to write unauthorized attribute") // UNVERIFIED
 		}
 	}
-	sent, err := s.updateAttributes(ctx, a.pool.ID, a.user.Username, in.UserAttributes)
+	sent, err := s.updateAttributes(ctx, attributeUpdate{poolID: a.pool.ID, name: a.user.Username, clientID: a.clientID,
+		attrs: in.UserAttributes, meta: in.ClientMetadata})
 	if err != nil {
 		return nil, err
 	}
