@@ -38,8 +38,17 @@ func (w *Worker) deliver(ctx context.Context, token string, m *store.Message, ti
 		return w.recorded(m, OutcomeInbox, err, slog.LevelInfo,
 			"delivery: no sender for this medium; message kept for the development inbox")
 	}
+	if !m.ExpiresAt.IsZero() && !w.now().Before(m.ExpiresAt) {
+		// The code or temporary password in it no longer works (e.g. the
+		// message waited out an outage): mailing it would only confuse.
+		return w.record(ctx, token, m, Permanent(errExpired))
+	}
 	return w.record(ctx, token, m, w.send(ctx, sender, m, timeout))
 }
+
+// errExpired is the dead-letter reason of a message whose content expired
+// before it could be sent.
+var errExpired = errors.New("expired before it could be sent: the code in it no longer works")
 
 func (w *Worker) senderFor(medium string) (Sender, bool) {
 	switch medium {

@@ -195,6 +195,32 @@ func TestWorkerPermanentErrorIsDeadAtOnce(t *testing.T) {
 	}
 }
 
+// A message whose code expired before it could be sent (it waited out an
+// outage, say) is dead-lettered instead of mailing a dead code; one that
+// is still valid goes out.
+func TestWorkerDropsExpiredMessages(t *testing.T) {
+	st, clk := openStore(t), newClock()
+	email, obs := &recorder{}, &observer{}
+	w, _ := newWorker(t, st, clk)
+	w.Email, w.Observe = email, obs.observe
+	stale := enqueue(t, st, clk, "EMAIL", func(m *store.Message) { m.ExpiresAt = clk.Now().Add(time.Minute) })
+	fresh := enqueue(t, st, clk, "EMAIL", func(m *store.Message) { m.ExpiresAt = clk.Now().Add(time.Hour) })
+	clk.Advance(time.Minute)
+	runOnce(t, w, 2)
+	if m := message(t, st, stale); m.Status != store.MessageDead || !strings.Contains(m.LastError, "expired before it could be sent") {
+		t.Errorf("stale: %s", describe(m))
+	}
+	if m := message(t, st, fresh); m.Status != store.MessageSent {
+		t.Errorf("fresh: %s", describe(m))
+	}
+	if email.total() != 1 || email.calls[0].ExpiresAt.IsZero() {
+		t.Errorf("%d sends (%+v), want only the fresh one", email.total(), email.calls)
+	}
+	if got := obs.sorted(); !slices.Equal(got, []string{"EMAIL/dead", "EMAIL/sent"}) {
+		t.Errorf("observed %q", got)
+	}
+}
+
 func TestWorkerSendTimeout(t *testing.T) {
 	st, clk := openStore(t), newClock()
 	w, _ := newWorker(t, st, clk)

@@ -3,6 +3,7 @@ package server_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -44,6 +45,42 @@ func TestAdminCreateUserInvitation(t *testing.T) {
 	ok(t, err, "AdminCreateUser SUPPRESS")
 	if n := len(e.userInbox(poolID, "quiet")); n != 0 {
 		t.Fatalf("SUPPRESS queued %d messages", n)
+	}
+}
+
+// Every message knows when what it carries stops working: a reset code
+// after 1 hour, an invitation's temporary password after
+// TemporaryPasswordValidityDays (7 by default); a suppressed record never.
+// The delivery worker drops messages it could only send after that.
+func TestMessagesCarryExpiry(t *testing.T) {
+	t.Parallel()
+	e, poolID, clientID := recoverySetup(t)
+	e.mustForgot(poolID, clientID, "alice")
+	m := e.latestMessage(t, poolID, "alice")
+	if m.ExpiresAt == nil || !m.ExpiresAt.Equal(m.CreatedAt.Add(time.Hour)) {
+		t.Fatalf("reset code message expires %v, created %v: want 1 hour later", m.ExpiresAt, m.CreatedAt)
+	}
+	_, err := e.SDK.AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("ivy"),
+		DesiredDeliveryMediums: []types.DeliveryMediumType{"EMAIL"}, UserAttributes: []types.AttributeType{attr("email", "ivy@example.com")}})
+	ok(t, err, "AdminCreateUser")
+	m = e.latestMessage(t, poolID, "ivy")
+	if m.ExpiresAt == nil || !m.ExpiresAt.Equal(m.CreatedAt.Add(7*24*time.Hour)) {
+		t.Fatalf("invitation expires %v, created %v: want 7 days later", m.ExpiresAt, m.CreatedAt)
+	}
+	enabled := aws.ToString(e.client(poolID, enabledClient).ClientId)
+	_, err = e.forgot(enabled, "ghost")
+	ok(t, err, "ForgotPassword for an unknown name")
+	suppressed := 0
+	for _, m := range e.inbox(nil) {
+		if m.Status == "suppressed" {
+			suppressed++
+			if m.ExpiresAt != nil {
+				t.Fatalf("suppressed record with an expiry: %+v", m)
+			}
+		}
+	}
+	if suppressed != 1 {
+		t.Fatalf("%d suppressed records, want 1", suppressed)
 	}
 }
 

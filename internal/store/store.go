@@ -150,6 +150,9 @@ type Message struct {
 	// kept with the message so it can be sent after the pool is gone.
 	From    string
 	ReplyTo string
+	// ExpiresAt is when the code or temporary password in the message stops
+	// working (zero: never); a message not sent by then is not sent at all.
+	ExpiresAt time.Time
 	// Delivery state, owned by ClaimMessages and the Mark* methods.
 	Attempts      int
 	NextAttemptAt time.Time // zero: due at once

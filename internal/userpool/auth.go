@@ -199,9 +199,15 @@ func (s *Service) refreshAuth(ctx context.Context, c *clientView, params map[str
 // FORCE_CHANGE_PASSWORD user's temporary password (spec §3.3): after it,
 // only an administrator can issue a new one.
 func (s *Service) temporaryPasswordExpired(pool *poolView, u *store.User) bool {
-	days := pool.doc.passwordPolicy().TemporaryPasswordValidityDays
-	if u.PasswordChangedAt.IsZero() || days <= 0 {
+	ttl := pool.doc.temporaryPasswordTTL()
+	if u.PasswordChangedAt.IsZero() || ttl <= 0 {
 		return false
 	}
-	return !s.now().Before(u.PasswordChangedAt.Add(time.Duration(days) * 24 * time.Hour))
+	return !s.now().Before(u.PasswordChangedAt.Add(ttl))
+}
+
+// temporaryPasswordTTL is TemporaryPasswordValidityDays as a duration
+// (0: no expiry).
+func (d *poolDoc) temporaryPasswordTTL() time.Duration {
+	return time.Duration(max(d.passwordPolicy().TemporaryPasswordValidityDays, 0)) * 24 * time.Hour
 }

@@ -27,6 +27,9 @@ type InboxMessage struct {
 	Status           string    `json:"status"`
 	SuppressedReason string    `json:"suppressedReason,omitempty"`
 	CreatedAt        time.Time `json:"createdAt"`
+	// ExpiresAt is when the code or temporary password stops working
+	// (absent when it never does).
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
 // InboxFilter selects inbox messages. Username may be any name that
@@ -87,9 +90,13 @@ func (s *Service) inboxFilter(ctx context.Context, f InboxFilter) (store.Message
 func inboxMessages(msgs []*store.Message) []InboxMessage {
 	out := make([]InboxMessage, 0, len(msgs))
 	for _, m := range msgs {
-		out = append(out, InboxMessage{ID: m.ID, UserPoolId: m.PoolID, Username: m.Username, Purpose: m.Purpose,
+		im := InboxMessage{ID: m.ID, UserPoolId: m.PoolID, Username: m.Username, Purpose: m.Purpose,
 			Medium: m.Medium, Destination: m.Destination, Subject: m.Subject, Body: m.Body, Code: m.Code,
-			Status: m.Status, SuppressedReason: m.SuppressedReason, CreatedAt: m.CreatedAt})
+			Status: m.Status, SuppressedReason: m.SuppressedReason, CreatedAt: m.CreatedAt}
+		if !m.ExpiresAt.IsZero() {
+			im.ExpiresAt = &m.ExpiresAt
+		}
+		out = append(out, im)
 	}
 	return out
 }

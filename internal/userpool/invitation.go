@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/triggers"
@@ -82,12 +83,17 @@ func (s *Service) composeInvite(ctx context.Context, pool *poolView, u *store.Us
 // invitation is the password itself.
 func (s *Service) queueInvitations(ctx context.Context, tx store.Store, pool *poolView, u *store.User, invites []outgoing, password string) error {
 	from, replyTo := pool.doc.emailSender()
+	// The temporary password stops working after TemporaryPasswordValidityDays.
+	var expires time.Time
+	if ttl := pool.doc.temporaryPasswordTTL(); ttl > 0 {
+		expires = s.now().Add(ttl)
+	}
 	for _, o := range invites {
 		subject, body := o.fill(password)
 		body = strings.ReplaceAll(body, "{username}", u.Username)
 		err := tx.EnqueueMessage(ctx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kindAdminCreateUser,
 			Medium: o.medium, Destination: o.to, Subject: subject, Body: body, Code: password,
-			Status: store.MessagePending, CreatedAt: s.now(), From: from, ReplyTo: replyTo})
+			Status: store.MessagePending, CreatedAt: s.now(), From: from, ReplyTo: replyTo, ExpiresAt: expires})
 		if err != nil {
 			return err
 		}

@@ -29,20 +29,22 @@ import (
 // scanOutboxMessage's order. The private lease_token is not among them.
 const outboxMessageColumns = `id, pool_id, username, purpose, medium, destination, subject, body,
 	code, suppressed_reason, status, created_at, from_address, reply_to,
-	attempts, next_attempt_at, locked_until, last_error, sent_at`
+	attempts, next_attempt_at, locked_until, last_error, sent_at, expires_at`
 
 func scanOutboxMessage(row pgx.Row) (*store.Message, error) {
 	var (
 		m                           store.Message
 		created, next, locked, sent int64
+		expires                     int64
 	)
 	err := row.Scan(&m.ID, &m.PoolID, &m.Username, &m.Purpose, &m.Medium, &m.Destination,
 		&m.Subject, &m.Body, &m.Code, &m.SuppressedReason, &m.Status, &created,
-		&m.From, &m.ReplyTo, &m.Attempts, &next, &locked, &m.LastError, &sent)
+		&m.From, &m.ReplyTo, &m.Attempts, &next, &locked, &m.LastError, &sent, &expires)
 	if err != nil {
 		return nil, err
 	}
 	m.CreatedAt, m.NextAttemptAt, m.LockedUntil, m.SentAt = fromMS(created), fromMS(next), fromMS(locked), fromMS(sent)
+	m.ExpiresAt = fromMS(expires)
 	return &m, nil
 }
 
@@ -78,11 +80,11 @@ func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
 	var id int64
 	err := s.q().QueryRow(ctx, `INSERT INTO messages (pool_id, username,
 		purpose, medium, destination, subject, body, code, suppressed_reason, status,
-		created_at, from_address, reply_to)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		created_at, from_address, reply_to, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		RETURNING id`,
 		m.PoolID, m.Username, m.Purpose, m.Medium, m.Destination, m.Subject, m.Body,
-		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt), m.From, m.ReplyTo).Scan(&id)
+		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt), m.From, m.ReplyTo, ms(m.ExpiresAt)).Scan(&id)
 	if err != nil {
 		return translate(err, "enqueue message")
 	}

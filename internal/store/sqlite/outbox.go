@@ -14,20 +14,22 @@ import (
 // order. The private lease_token is not among them.
 const messageColumns = `id, pool_id, username, purpose, medium, destination, subject, body,
 	code, suppressed_reason, status, created_at, from_address, reply_to,
-	attempts, next_attempt_at, locked_until, last_error, sent_at`
+	attempts, next_attempt_at, locked_until, last_error, sent_at, expires_at`
 
 func scanMessage(sc scanner) (*store.Message, error) {
 	var (
 		m                           store.Message
 		created, next, locked, sent int64
+		expires                     int64
 	)
 	err := sc.Scan(&m.ID, &m.PoolID, &m.Username, &m.Purpose, &m.Medium, &m.Destination,
 		&m.Subject, &m.Body, &m.Code, &m.SuppressedReason, &m.Status, &created,
-		&m.From, &m.ReplyTo, &m.Attempts, &next, &locked, &m.LastError, &sent)
+		&m.From, &m.ReplyTo, &m.Attempts, &next, &locked, &m.LastError, &sent, &expires)
 	if err != nil {
 		return nil, err
 	}
 	m.CreatedAt, m.NextAttemptAt, m.LockedUntil, m.SentAt = fromMS(created), fromMS(next), fromMS(locked), fromMS(sent)
+	m.ExpiresAt = fromMS(expires)
 	return &m, nil
 }
 
@@ -48,10 +50,10 @@ const defaultMessageLimit = 100
 func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
 	res, err := s.writes().ExecContext(ctx, `INSERT INTO messages (pool_id, username,
 		purpose, medium, destination, subject, body, code, suppressed_reason, status,
-		created_at, from_address, reply_to)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created_at, from_address, reply_to, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.PoolID, m.Username, m.Purpose, m.Medium, m.Destination, m.Subject, m.Body,
-		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt), m.From, m.ReplyTo)
+		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt), m.From, m.ReplyTo, ms(m.ExpiresAt))
 	if err != nil {
 		return translate("enqueue message", err)
 	}

@@ -193,10 +193,12 @@ var finishOps = []finishOp{
 
 var deliveryTests = []testCase{
 	{"NewFieldsRoundTrip", func(t *testing.T, ctx context.Context, s store.Store) {
-		// From and ReplyTo are kept as given; the delivery state of a new
-		// message is all zero: never tried, due at once, not leased.
+		// From, ReplyTo and ExpiresAt are kept as given (zero stays zero);
+		// the delivery state of a new message is all zero: never tried, due
+		// at once, not leased.
 		a := newMessage("p1", "alice", "alice@example.com", 1)
 		a.From, a.ReplyTo = "Ünïcødé Pool <no-reply@example.com>", "Support <help@example.com>"
+		a.ExpiresAt = t0.Add(time.Hour)
 		b := newMessage("p1", "bob", "bob@example.com", 2)
 		b.From, b.ReplyTo = "", "only-reply-to@example.com"
 		c := &store.Message{PoolID: "p1", Username: "ghost", Purpose: "ForgotPassword",

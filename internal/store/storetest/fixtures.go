@@ -197,10 +197,10 @@ func codeView(c *store.Code) string {
 }
 
 func messageView(m *store.Message) string {
-	return fmt.Sprintf("Message{ID:%d PoolID:%q Username:%q Purpose:%q Medium:%q Destination:%q Subject:%q Body:%q Code:%q SuppressedReason:%q Status:%q CreatedAt:%s From:%q ReplyTo:%q Attempts:%d NextAttemptAt:%s LockedUntil:%s LastError:%q SentAt:%s}",
+	return fmt.Sprintf("Message{ID:%d PoolID:%q Username:%q Purpose:%q Medium:%q Destination:%q Subject:%q Body:%q Code:%q SuppressedReason:%q Status:%q CreatedAt:%s From:%q ReplyTo:%q Attempts:%d NextAttemptAt:%s LockedUntil:%s LastError:%q SentAt:%s ExpiresAt:%s}",
 		m.ID, m.PoolID, m.Username, m.Purpose, m.Medium, m.Destination, m.Subject, m.Body,
 		m.Code, m.SuppressedReason, m.Status, timeView(m.CreatedAt), m.From, m.ReplyTo,
-		m.Attempts, timeView(m.NextAttemptAt), timeView(m.LockedUntil), m.LastError, timeView(m.SentAt))
+		m.Attempts, timeView(m.NextAttemptAt), timeView(m.LockedUntil), m.LastError, timeView(m.SentAt), timeView(m.ExpiresAt))
 }
 
 func attemptView(a store.MessageAttempt) string {
