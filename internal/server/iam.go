@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -37,8 +38,12 @@ func (a *iam) check(r *http.Request, body []byte) (accessKeyID string, err *sigv
 	// The wall clock, never the development clock: moving codes forward in
 	// time must not expire every signature.
 	id, verr := sigv4.Verify(r, body, a.now(), signingName, a.lookup)
-	if verr != nil {
-		return "", verr.(*sigv4.Error) // Verify returns only *sigv4.Error
+	if verr == nil {
+		return id, nil
 	}
-	return id, nil
+	var e *sigv4.Error
+	if !errors.As(verr, &e) { // Verify documents only *sigv4.Error; never let anything else through
+		e = &sigv4.Error{Code: "InvalidSignatureException", Message: verr.Error(), Status: http.StatusBadRequest}
+	}
+	return "", e
 }
