@@ -57,14 +57,14 @@ func TestMessagesCarryExpiry(t *testing.T) {
 	e, poolID, clientID := recoverySetup(t)
 	e.mustForgot(poolID, clientID, "alice")
 	m := e.latestMessage(t, poolID, "alice")
-	if m.ExpiresAt == nil || !m.ExpiresAt.Equal(m.CreatedAt.Add(time.Hour)) {
+	if !m.ExpiresAt.Equal(m.CreatedAt.Add(time.Hour)) {
 		t.Fatalf("reset code message expires %v, created %v: want 1 hour later", m.ExpiresAt, m.CreatedAt)
 	}
 	_, err := e.SDK.AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("ivy"),
 		DesiredDeliveryMediums: []types.DeliveryMediumType{"EMAIL"}, UserAttributes: []types.AttributeType{attr("email", "ivy@example.com")}})
 	ok(t, err, "AdminCreateUser")
 	m = e.latestMessage(t, poolID, "ivy")
-	if m.ExpiresAt == nil || !m.ExpiresAt.Equal(m.CreatedAt.Add(7*24*time.Hour)) {
+	if !m.ExpiresAt.Equal(m.CreatedAt.Add(7 * 24 * time.Hour)) {
 		t.Fatalf("invitation expires %v, created %v: want 7 days later", m.ExpiresAt, m.CreatedAt)
 	}
 	enabled := aws.ToString(e.client(poolID, enabledClient).ClientId)
@@ -74,7 +74,7 @@ func TestMessagesCarryExpiry(t *testing.T) {
 	for _, m := range e.inbox(nil) {
 		if m.Status == "suppressed" {
 			suppressed++
-			if m.ExpiresAt != nil {
+			if !m.ExpiresAt.IsZero() {
 				t.Fatalf("suppressed record with an expiry: %+v", m)
 			}
 		}

@@ -21,19 +21,19 @@ import (
 
 // inboxMsg is one message of GET /_userpool/messages.
 type inboxMsg struct {
-	ID               int64      `json:"id"`
-	UserPoolID       string     `json:"userPoolId"`
-	Username         string     `json:"username"`
-	Purpose          string     `json:"purpose"`
-	Medium           string     `json:"medium"`
-	Destination      string     `json:"destination"`
-	Subject          string     `json:"subject"`
-	Body             string     `json:"body"`
-	Code             string     `json:"code"`
-	Status           string     `json:"status"`
-	SuppressedReason string     `json:"suppressedReason"`
-	CreatedAt        time.Time  `json:"createdAt"`
-	ExpiresAt        *time.Time `json:"expiresAt"`
+	ID               int64     `json:"id"`
+	UserPoolID       string    `json:"userPoolId"`
+	Username         string    `json:"username"`
+	Purpose          string    `json:"purpose"`
+	Medium           string    `json:"medium"`
+	Destination      string    `json:"destination"`
+	Subject          string    `json:"subject"`
+	Body             string    `json:"body"`
+	Code             string    `json:"code"`
+	Status           string    `json:"status"`
+	SuppressedReason string    `json:"suppressedReason"`
+	CreatedAt        time.Time `json:"createdAt"`
+	ExpiresAt        time.Time `json:"expiresAt"` // zero when absent
 }
 
 // sixDigits is the shape of a Cognito code (spec §2.10).
