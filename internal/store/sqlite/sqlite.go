@@ -56,7 +56,8 @@ var connParams = url.Values{
 // a Tx callback is bound to that transaction and sends everything through it.
 type Store struct {
 	writer *sql.DB
-	group  *group // runs and group-commits every writer transaction (group.go)
+	group  *group        // runs and group-commits every writer transaction (group.go)
+	ckpt   *checkpointer // background WAL checkpoints (checkpoint.go)
 	reader *readerPool
 	tx     *wconn // non-nil for the Store a Tx callback receives
 }
@@ -75,6 +76,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// readers never see a half-migrated schema.
 	wp := cloneParams(connParams)
 	wp.Set("_txlock", "immediate")
+	wp.Add("_pragma", "wal_autocheckpoint(0)") // checkpoint.go does it, off the writer's path
 	writer, err := openDB(ctx, base, wp, 1)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
@@ -99,7 +101,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
 	}
-	return &Store{writer: writer, group: newGroup(w), reader: &readerPool{db: reader}}, nil
+	ckdb, err := openDB(ctx, base, connParams, 1)
+	if err != nil {
+		w.close()
+		reader.Close()
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
+	}
+	return &Store{writer: writer, group: newGroup(w), ckpt: startCheckpointer(ckdb), reader: &readerPool{db: reader}}, nil
 }
 
 // fileURI turns a file path into an SQLite "file:" URI. The URI form lets
@@ -157,7 +166,7 @@ func (s *Store) Close() error {
 	if s.tx != nil {
 		return errors.New("sqlite: Close called on the Store of a transaction")
 	}
-	return errors.Join(s.group.close(), s.reader.Close(), s.writer.Close())
+	return errors.Join(s.group.close(), s.ckpt.close(), s.reader.Close(), s.writer.Close())
 }
 
 // Tx runs fn in one writer transaction. The error fn returns is handed back
@@ -167,7 +176,7 @@ func (s *Store) Tx(ctx context.Context, fn func(store.Store) error) error {
 		return fn(s)
 	}
 	return s.writerTx(ctx, func(w *wconn) error {
-		return fn(&Store{writer: s.writer, group: s.group, reader: s.reader, tx: w})
+		return fn(&Store{writer: s.writer, group: s.group, ckpt: s.ckpt, reader: s.reader, tx: w})
 	})
 }
 
