@@ -74,8 +74,9 @@ func quote(s string) []byte {
 	return b
 }
 
-// writeError is the only writer of error responses: body, x-amzn-ErrorType
-// with its trailing colon, x-amzn-ErrorMessage, and the status from statusOf.
+// writeError writes an error response: body, x-amzn-ErrorType with its
+// trailing colon, x-amzn-ErrorMessage, and the status from statusOf. It and
+// writeErrorStatus are the only writers of error responses.
 func writeError(w http.ResponseWriter, code, message string) {
 	writeErrorStatus(w, statusOf(code), code, message)
 }

@@ -208,7 +208,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return // the client went away mid-body; nothing to answer
 	}
 	if !model.Public {
-		if _, err := s.iam.check(r, body); err != nil {
+		if err := s.iam.check(r, body); err != nil {
 			s.log.Info("request not authenticated", "request_id", requestID(r), "target", name, "error", err.Code)
 			writeErrorStatus(w, err.Status, err.Code, err.Message)
 			return

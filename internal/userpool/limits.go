@@ -43,12 +43,19 @@ func (s *Service) takeAttempt(ctx context.Context, poolID, subject string, kind 
 	if kind == attemptConfirm {
 		limit = s.cfg.Limits.Confirms
 	}
-	ok, err := s.store.TakeAttempt(ctx, poolID, subject, string(kind)+":"+string(p), s.now(), s.cfg.Limits.Window, limit)
+	return s.countAttempt(ctx, poolID, subject, string(kind)+":"+string(p), s.cfg.Limits.Window, limit, errLimitExceeded)
+}
+
+// countAttempt records one attempt of kind by subject and returns refused
+// when it is over limit within window: the one place every per-user limit
+// (codes, sign-in lockout) is counted.
+func (s *Service) countAttempt(ctx context.Context, poolID, subject, kind string, window time.Duration, limit int, refused error) error {
+	ok, err := s.store.TakeAttempt(ctx, poolID, subject, kind, s.now(), window, limit)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return errLimitExceeded
+		return refused
 	}
 	return nil
 }

@@ -31,14 +31,7 @@ func (s *Service) signInGate(ctx context.Context, poolID, subject string) error 
 	if l.SignIns <= 0 {
 		return nil
 	}
-	ok, err := s.store.TakeAttempt(ctx, poolID, subject, signInKind, s.now(), l.SignInWindow, l.SignIns)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errPasswordAttemptsExceeded
-	}
-	return nil
+	return s.countAttempt(ctx, poolID, subject, signInKind, l.SignInWindow, l.SignIns, errPasswordAttemptsExceeded)
 }
 
 // signInSucceeded resets subject's sign-in attempts.
