@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -44,5 +45,29 @@ func TestCustomMessageFailuresIssueNoCode(t *testing.T) {
 			}
 			te.wantNoResetIssued(t, poolID, clientID, "alice")
 		})
+	}
+}
+
+// The attempt limit (spec §2.2 step 6) comes before the message (step 7):
+// a refused request never reaches the CustomMessage function. (Without a
+// function the attempt, code and message commit together; with one the
+// attempt must commit first, on its own.)
+func TestCustomMessageNotCalledOverLimit(t *testing.T) {
+	t.Parallel()
+	te := newTriggerEnv(t)
+	poolID, clientID := customMessagePool(te)
+	te.fn.Handle("msg", echo)
+	for i := range 5 {
+		_, err := te.with(t).forgot(clientID, "alice")
+		ok(t, err, fmt.Sprintf("ForgotPassword %d", i+1))
+	}
+	first := te.latestMessage(t, poolID, "alice")
+	_, err := te.with(t).forgot(clientID, "alice")
+	wantAPIError(t, err, "LimitExceededException", "Attempt limit exceeded, please try after some time.")
+	if n := len(te.fn.InvocationsOf("msg")); n != 5 {
+		t.Errorf("msg invoked %d times for 5 allowed requests and 1 refused, want 5", n)
+	}
+	if m := te.latestMessage(t, poolID, "alice"); m.ID != first.ID {
+		t.Errorf("the refused request queued message %d", m.ID)
 	}
 }

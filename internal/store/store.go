@@ -292,12 +292,23 @@ type Store interface {
 	// are keyed by subject, not tied to a user: they survive DeleteUser and
 	// go with the pool. The pool must exist (ErrNotFound).
 	TakeAttempt(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int) (bool, error)
+	// TakeAttemptTx takes an attempt exactly as TakeAttempt does and, only
+	// if it is allowed, runs fn in a write transaction; it reports whether
+	// the attempt was allowed. A refused attempt is recorded and fn does not
+	// run. If fn fails its writes are undone and its error returned; the
+	// attempt may or may not stay recorded, because a backend may record it
+	// in fn's transaction (SQLite: one writer turn and one commit for both)
+	// or commit it on its own first (PostgreSQL, whose SERIALIZABLE
+	// transactions would abort concurrent attempts on one subject). Inside a
+	// Tx both run in that transaction.
+	TakeAttemptTx(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int, fn func(Store) error) (bool, error)
 	// ClearAttempts forgets every attempt of kind by subject.
 	ClearAttempts(ctx context.Context, poolID, subject, kind string) error
 	// PruneAttempts deletes every attempt recorded at or before before, in
-	// every pool, and returns how many. TakeAttempt discards a subject's
-	// old attempts only when that subject comes back; this sweeps the rest,
-	// such as names an enumeration tried once. It works in small batches,
+	// every pool, and returns how many. TakeAttempt need not discard
+	// anything (the SQLite and PostgreSQL backends do not, to keep the hot
+	// path short); this sweeps old attempts, including those of names an
+	// enumeration tried once. It works in small batches,
 	// each its own transaction, so it never holds writers up for long.
 	PruneAttempts(ctx context.Context, before time.Time) (int64, error)
 

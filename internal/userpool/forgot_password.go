@@ -54,25 +54,13 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	if refusal != nil && !masked {
 		return nil, refusal.err
 	}
-	if err := s.takeAttempt(ctx, c.pool.ID, u.Username, attemptRequest, purposeReset); err != nil {
-		return nil, err
-	}
+	var d *CodeDeliveryDetailsType
 	if masked {
-		return s.simulateForgot(ctx, c, in.Username, u.Username, refusal.reason)
+		d, err = s.simulate(ctx, c, in.Username, u.Username, u.Username, purposeReset, kindForgotPassword, refusal.reason)
+	} else {
+		d, err = s.limitedCode(ctx, c.pool, c.ID, u, purposeReset, kindForgotPassword,
+			request{source: sourceForgotPassword, meta: in.ClientMetadata, to: t})
 	}
-	o, err := s.compose(ctx, c.pool, c.ID, u, sourceForgotPassword, in.ClientMetadata, t)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.sendCode(ctx, c.pool, u, purposeReset, kindForgotPassword, o)
-	if err != nil {
-		return nil, err
-	}
-	return &ForgotPasswordOutput{CodeDeliveryDetails: d}, nil
-}
-
-func (s *Service) simulateForgot(ctx context.Context, c *clientView, typed, username, reason string) (*ForgotPasswordOutput, error) {
-	d, err := s.simulate(ctx, c, typed, username, kindForgotPassword, reason)
 	if err != nil {
 		return nil, err
 	}
@@ -106,10 +94,42 @@ func resetTarget(pool *poolView, u *store.User) (target, *refusal) {
 	return t, nil
 }
 
-// sendCode issues a code of purpose for u and queues its message to t in
-// one transaction.
-func (s *Service) sendCode(ctx context.Context, pool *poolView, u *store.User, p codePurpose, kind string, o outgoing) (*CodeDeliveryDetailsType, error) {
-	err := s.store.Tx(ctx, func(tx store.Store) error { return s.queueCode(ctx, tx, pool, u, p, kind, o) })
+// request is what a code request composes its message from: the
+// CustomMessage trigger source, the caller's ClientMetadata and where the
+// code goes.
+type request struct {
+	source triggers.Source
+	meta   map[string]string
+	to     target
+}
+
+// limitedCode answers a code request of u for purpose p (ForgotPassword,
+// ResendConfirmationCode, GetUserAttributeVerificationCode): the attempt is
+// counted (spec §2.2 step 6), the message composed (step 7), and the code
+// and its message are queued in one transaction.
+//
+// Without a CustomMessage function composing is local, so the attempt, the
+// code and the message share one transaction and one commit. With one, the
+// function may only be called once the attempt is allowed (a refused
+// request must not invoke it, as on Cognito), and no network call may run
+// inside a transaction: the attempt then commits on its own first.
+func (s *Service) limitedCode(ctx context.Context, pool *poolView, clientID string, u *store.User, p codePurpose, kind string, r request) (*CodeDeliveryDetailsType, error) {
+	custom := pool.doc.lambdaFunction(r.source.Trigger()) != ""
+	if custom {
+		if err := s.takeAttempt(ctx, pool.ID, u.Username, attemptRequest, p); err != nil {
+			return nil, err
+		}
+	}
+	o, err := s.compose(ctx, pool, clientID, u, r.source, r.meta, r.to)
+	if err != nil {
+		return nil, err
+	}
+	queue := func(tx store.Store) error { return s.queueCode(ctx, tx, pool, u, p, kind, o) }
+	if custom {
+		err = s.store.Tx(ctx, queue)
+	} else {
+		err = s.limitedTx(ctx, pool.ID, u.Username, attemptRequest, p, queue)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errUserClientNotFound // the user was deleted meanwhile
 	}

@@ -3,6 +3,8 @@ package userpool
 import (
 	"context"
 	"time"
+
+	"github.com/userpool/userpool/internal/store"
 )
 
 // Limits are the per-user attempt limits on requesting and on entering
@@ -39,11 +41,32 @@ const (
 // window closed. The count is committed on its own, before the code is
 // checked, so a failing check cannot roll it back.
 func (s *Service) takeAttempt(ctx context.Context, poolID, subject string, kind attemptKind, p codePurpose) error {
-	limit := s.cfg.Limits.Requests
-	if kind == attemptConfirm {
-		limit = s.cfg.Limits.Confirms
+	return s.countAttempt(ctx, poolID, subject, attemptKey(kind, p), s.cfg.Limits.Window, s.limitOf(kind), errLimitExceeded)
+}
+
+// limitedTx counts one attempt as takeAttempt does and, only if it is
+// allowed, runs fn in a write transaction: the same one where the store can
+// (SQLite), so a request that issues a code costs one commit, not two. Only
+// for writes that need no network call first: a refused attempt must not
+// have caused any.
+func (s *Service) limitedTx(ctx context.Context, poolID, subject string, kind attemptKind, p codePurpose, fn func(tx store.Store) error) error {
+	ok, err := s.store.TakeAttemptTx(ctx, poolID, subject, attemptKey(kind, p), s.now(), s.cfg.Limits.Window, s.limitOf(kind), fn)
+	if err != nil {
+		return err
 	}
-	return s.countAttempt(ctx, poolID, subject, string(kind)+":"+string(p), s.cfg.Limits.Window, limit, errLimitExceeded)
+	if !ok {
+		return errLimitExceeded
+	}
+	return nil
+}
+
+func attemptKey(kind attemptKind, p codePurpose) string { return string(kind) + ":" + string(p) }
+
+func (s *Service) limitOf(kind attemptKind) int {
+	if kind == attemptConfirm {
+		return s.cfg.Limits.Confirms
+	}
+	return s.cfg.Limits.Requests
 }
 
 // countAttempt records one attempt of kind by subject and returns refused
@@ -63,7 +86,7 @@ func (s *Service) countAttempt(ctx context.Context, poolID, subject, kind string
 // clearAttempts forgets a subject's confirm attempts after a successful
 // confirmation, so a user who got it right starts afresh.
 func (s *Service) clearAttempts(ctx context.Context, poolID, subject string, p codePurpose) error {
-	return s.store.ClearAttempts(ctx, poolID, subject, string(attemptConfirm)+":"+string(p))
+	return s.store.ClearAttempts(ctx, poolID, subject, attemptKey(attemptConfirm, p))
 }
 
 // unknownSubject names an unknown user for attempt counting: the typed name
@@ -74,10 +97,10 @@ func unknownSubject(pool *poolView, typed string) string {
 }
 
 // SweepAttempts deletes attempt records that no longer count toward any
-// limit (older than the limit window) and returns how many. TakeAttempt
-// prunes a subject's old rows when the subject comes back; names that are
-// tried once — typically an enumeration under PreventUserExistenceErrors —
-// never come back, and without a sweep their rows would pile up forever.
+// limit (older than the limit window) and returns how many. The stores do
+// not prune on TakeAttempt (it would cost a statement on every request);
+// without this sweep, rows — above all of names tried once, typically an
+// enumeration under PreventUserExistenceErrors — would pile up forever.
 func (s *Service) SweepAttempts(ctx context.Context) (int64, error) {
 	return s.store.PruneAttempts(ctx, s.now().Add(-max(s.cfg.Limits.Window, s.cfg.Limits.SignInWindow)))
 }

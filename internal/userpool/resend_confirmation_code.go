@@ -41,14 +41,8 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	if !ok {
 		return nil, errNoAutoVerification
 	}
-	if err := s.takeAttempt(ctx, c.pool.ID, u.Username, attemptRequest, purposeSignUp); err != nil {
-		return nil, err
-	}
-	o, err := s.compose(ctx, c.pool, c.ID, u, sourceResendCode, in.ClientMetadata, t)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.sendCode(ctx, c.pool, u, purposeSignUp, kindResendCode, o)
+	d, err := s.limitedCode(ctx, c.pool, c.ID, u, purposeSignUp, kindResendCode,
+		request{source: sourceResendCode, meta: in.ClientMetadata, to: t})
 	if err != nil {
 		return nil, err
 	}

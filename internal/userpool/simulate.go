@@ -27,10 +27,7 @@ func (s *Service) unknownCodeRequest(ctx context.Context, c *clientView, typed s
 	if !c.doc.preventsExistenceErrors() {
 		return nil, errUserClientNotFound
 	}
-	if err := s.takeAttempt(ctx, c.pool.ID, unknownSubject(c.pool, typed), attemptRequest, p); err != nil {
-		return nil, err
-	}
-	return s.simulate(ctx, c, typed, typed, kind, reasonUnknownUser)
+	return s.simulate(ctx, c, typed, typed, unknownSubject(c.pool, typed), p, kind, reasonUnknownUser)
 }
 
 // simulate answers ForgotPassword (or a resend) for a user who must not be
@@ -39,11 +36,13 @@ func (s *Service) unknownCodeRequest(ctx context.Context, c *clientView, typed s
 //   - does not echo the input: the masked letters come from an HMAC, not
 //     from the typed name;
 //   - is stable for the same name, as a real user's destination would be;
-//   - costs what a real answer costs: one attempt count and one outbox
-//     transaction (the suppressed record), so timing tells nothing.
-func (s *Service) simulate(ctx context.Context, c *clientView, typed, username, kind, reason string) (*CodeDeliveryDetailsType, error) {
+//   - costs what a real answer costs: the attempt of subject counted, and
+//     the suppressed record written, in one transaction as a real code and
+//     its message are (limitedCode), so timing tells nothing; and it is
+//     limited like a real request, so the limit tells nothing either.
+func (s *Service) simulate(ctx context.Context, c *clientView, typed, username, subject string, p codePurpose, kind, reason string) (*CodeDeliveryDetailsType, error) {
 	t := s.simulatedTarget(c.pool, typed)
-	err := s.store.Tx(ctx, func(tx store.Store) error {
+	err := s.limitedTx(ctx, c.pool.ID, subject, attemptRequest, p, func(tx store.Store) error {
 		return tx.EnqueueMessage(ctx, &store.Message{PoolID: c.pool.ID, Username: username, Purpose: kind,
 			Medium: t.medium, SuppressedReason: reason, Status: store.MessageSuppressed, CreatedAt: s.now()})
 	})

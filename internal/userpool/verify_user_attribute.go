@@ -26,14 +26,8 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 		return nil, err
 	}
 	p := verifyPurpose(in.AttributeName)
-	if err := s.takeAttempt(ctx, a.pool.ID, a.user.Username, attemptRequest, p); err != nil {
-		return nil, err
-	}
-	o, err := s.compose(ctx, a.pool, a.clientID, a.user, sourceVerifyUserAttribute, in.ClientMetadata, targetFor(in.AttributeName, value))
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.sendCode(ctx, a.pool, a.user, p, kindVerifyAttribute, o)
+	d, err := s.limitedCode(ctx, a.pool, a.clientID, a.user, p, kindVerifyAttribute,
+		request{source: sourceVerifyUserAttribute, meta: in.ClientMetadata, to: targetFor(in.AttributeName, value)})
 	if err != nil {
 		return nil, err
 	}

@@ -108,14 +108,15 @@ func attemptLockKey(poolID, subject, kind string) int64 {
 // in a savepoint of the caller's SERIALIZABLE transaction, which Tx retries
 // if it loses a race.
 //
-// The attempts of this subject and kind at or before now-window are deleted
-// first; every remaining one counts, including attempts stamped later than
-// now. Those come from callers that read the clock after this one but got
-// the lock first; ignoring them would let concurrent callers with slightly
-// different clocks each see a count below the limit. A refused attempt is
-// recorded too, so hammering keeps the window closed. A pool that does not
-// exist fails the insert's foreign key (store.ErrNotFound) and the
-// transaction or savepoint is rolled back, leaving nothing behind.
+// Every attempt later than now-window counts, including attempts stamped
+// later than now. Those come from callers that read the clock after this one
+// but got the lock first; ignoring them would let concurrent callers with
+// slightly different clocks each see a count below the limit. The count stops
+// at the limit, so a hammered subject (refused attempts are recorded too, so
+// hammering keeps the window closed) costs no more than any other. Older
+// rows are left to PruneAttempts. A pool that does not exist fails the
+// insert's foreign key (store.ErrNotFound) and the transaction or savepoint
+// is rolled back, leaving nothing behind.
 func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int) (bool, error) {
 	at := ms(now)
 	cutoff := at - window.Milliseconds()
@@ -128,16 +129,10 @@ func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, n
 		if _, err := q.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", attemptLockKey(poolID, subject, kind)); err != nil {
 			return fail(err)
 		}
-		_, err := q.Exec(ctx,
-			"DELETE FROM attempts WHERE pool_id = $1 AND subject = $2 AND kind = $3 AND at <= $4",
-			poolID, subj, kind, cutoff)
-		if err != nil {
-			return fail(err)
-		}
 		var n int64
-		err = q.QueryRow(ctx,
-			"SELECT count(*) FROM attempts WHERE pool_id = $1 AND subject = $2 AND kind = $3",
-			poolID, subj, kind).Scan(&n)
+		err := q.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM attempts
+			WHERE pool_id = $1 AND subject = $2 AND kind = $3 AND at > $4 LIMIT $5) AS recent`,
+			poolID, subj, kind, cutoff, max(limit, 0)).Scan(&n)
 		if err != nil {
 			return fail(err)
 		}
@@ -160,6 +155,21 @@ func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, n
 		return false, err
 	}
 	return allowed, nil
+}
+
+// TakeAttemptTx commits the attempt on its own (READ COMMITTED under the
+// advisory lock, see TakeAttempt), then runs fn in a SERIALIZABLE Tx. Taking
+// the attempt inside that Tx would make concurrent callers on one subject
+// fail with serialization failures and exhaust Tx's retries.
+func (s *Store) TakeAttemptTx(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int, fn func(store.Store) error) (bool, error) {
+	ok, err := s.TakeAttempt(ctx, poolID, subject, kind, now, window, limit)
+	if err != nil || !ok {
+		return false, err
+	}
+	if err := s.Tx(ctx, fn); err != nil {
+		return true, err
+	}
+	return true, nil
 }
 
 // readCommitted runs fn in its own READ COMMITTED transaction, for methods

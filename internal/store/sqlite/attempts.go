@@ -6,58 +6,80 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/userpool/userpool/internal/store"
 )
 
-// The statements of TakeAttempt, both served by the attempts_subject index.
-const (
-	deleteOldAttempts = "DELETE FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ? AND at <= ?"
-	countAttempts     = "SELECT count(*) FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ?"
-)
+// countAttempts counts a subject's attempts of one kind later than a cutoff,
+// stopping at the limit: whether a call is allowed only depends on reaching
+// it, and the bound keeps the cost flat for a subject that is being
+// hammered (every refused attempt is recorded, so such a subject can hold
+// thousands of rows within the window). Served by the attempts_subject
+// index.
+const countAttempts = `SELECT count(*) FROM (SELECT 1 FROM attempts
+	WHERE pool_id = ? AND subject = ? AND kind = ? AND at > ? LIMIT ?)`
 
 // TakeAttempt records an attempt and reports whether it is allowed, in one
-// writer transaction (a savepoint inside a Tx). Writer transactions are
+// writer transaction (or the caller's Tx). Writer transactions are
 // serialised (a single writer connection, BEGIN IMMEDIATE across
 // processes), so no other attempt can be recorded between the count and the
 // insert: N concurrent calls record exactly N attempts and see counts 0, 1,
 // ..., N-1, of which only those below limit are allowed.
 //
-// The attempts of this subject and kind at or before now-window are deleted
-// first; every remaining one counts, including attempts stamped later than
-// now. Those come from callers that read the clock after this one but got
-// the writer first; ignoring them would let concurrent callers with
-// slightly different clocks each see a count below the limit. A refused
-// attempt is recorded too, so hammering keeps the window closed.
+// Every attempt later than now-window counts, including attempts stamped
+// later than now. Those come from callers that read the clock after this
+// one but got the writer first; ignoring them would let concurrent callers
+// with slightly different clocks each see a count below the limit. A
+// refused attempt is recorded too, so hammering keeps the window closed.
+// Older rows are left to PruneAttempts: deleting them here cost a statement
+// on every request, the hot path of ForgotPassword.
+//
+// The only write is the final INSERT, so inside a Tx no savepoint is needed
+// to keep a failure from leaving half of the operation behind.
 func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int) (bool, error) {
 	at := ms(now)
-	cutoff := at - window.Milliseconds()
-	fail := func(err error) error {
-		return translate(fmt.Sprintf("take attempt %q of %q in pool %q", kind, subject, poolID), err)
-	}
 	var allowed bool
-	err := s.atomic(ctx, func(q querier) error {
-		_, err := q.ExecContext(ctx, deleteOldAttempts, poolID, subject, kind, cutoff)
-		if err != nil {
-			return fail(err)
-		}
+	fn := func(q querier) error {
 		var n int64
-		err = q.QueryRowContext(ctx, countAttempts, poolID, subject, kind).Scan(&n)
+		err := q.QueryRowContext(ctx, countAttempts, poolID, subject, kind, at-window.Milliseconds(), max(limit, 0)).Scan(&n)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		// A pool that does not exist fails the foreign key: store.ErrNotFound.
 		_, err = q.ExecContext(ctx,
 			"INSERT INTO attempts (pool_id, subject, kind, at) VALUES (?, ?, ?, ?)",
 			poolID, subject, kind, at)
-		if err != nil {
-			return fail(err)
-		}
 		allowed = n < int64(limit)
-		return nil
-	})
+		return err
+	}
+	var err error
+	if s.tx != nil {
+		err = fn(s.tx)
+	} else {
+		err = s.writerTx(ctx, func(w *wconn) error { return fn(w) })
+	}
 	if err != nil {
-		return false, err
+		return false, translate(fmt.Sprintf("take attempt %q of %q in pool %q", kind, subject, poolID), err)
 	}
 	return allowed, nil
+}
+
+// TakeAttemptTx counts the attempt and runs fn in one writer transaction:
+// the request that passes its limit costs one group-commit turn and shares
+// one commit, instead of waiting for two. If fn fails, the attempt is
+// undone with it: nothing was issued.
+func (s *Store) TakeAttemptTx(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int, fn func(store.Store) error) (bool, error) {
+	var allowed bool
+	err := s.Tx(ctx, func(tx store.Store) error {
+		ok, err := tx.TakeAttempt(ctx, poolID, subject, kind, now, window, limit)
+		if err != nil || !ok {
+			allowed = false
+			return err
+		}
+		allowed = true
+		return fn(tx)
+	})
+	return allowed, err
 }
 
 // ClearAttempts deletes every attempt of kind by subject. Nothing to clear,

@@ -90,28 +90,6 @@ func TestMessageIDsNotReusedAfterDelete(t *testing.T) {
 	}
 }
 
-// TakeAttempt discards a subject's attempts that have left the window, so a
-// subject's rows stay bounded by what one window holds.
-func TestTakeAttemptPrunesOldAttempts(t *testing.T) {
-	s, _ := openTemp(t)
-	defer s.Close()
-	ctx := quick(t)
-	mustDo(t, s.CreatePool(ctx, &store.Pool{ID: "p1"}))
-	t0 := time.Unix(1_700_000_000, 0)
-	for i := range 20 {
-		if _, err := s.TakeAttempt(ctx, "p1", "alice", "confirm", t0.Add(time.Duration(i)*time.Minute), 5*time.Minute, 3); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var n int
-	err := s.reader.QueryRowContext(ctx, "SELECT count(*) FROM attempts WHERE subject = 'alice'").Scan(&n)
-	mustDo(t, err)
-	// At t0+19m the window (t0+14m, t0+19m] holds the attempts of minutes 15 to 19.
-	if n != 5 {
-		t.Errorf("%d attempts stored after sliding past the window, want 5", n)
-	}
-}
-
 // The hot queries of the new tables are index lookups, not table scans.
 func TestRecoveryQueriesUseIndexes(t *testing.T) {
 	s, _ := openTemp(t)
@@ -123,8 +101,7 @@ func TestRecoveryQueriesUseIndexes(t *testing.T) {
 		args  []any
 		index string
 	}{
-		{countAttempts, []any{"p", "s", "k"}, "attempts_subject"},
-		{deleteOldAttempts, []any{"p", "s", "k", 1}, "attempts_subject"},
+		{countAttempts, []any{"p", "s", "k", 1, 5}, "attempts_subject"},
 		{inbox, inboxArgs, "messages_inbox"},
 		{byDest, byDestArgs, "messages_destination"},
 		{getCodeQuery, []any{"p", "u", "r"}, "sqlite_autoindex_codes_1"},

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Settings", settingTests},
 		{"Codes", codeTests},
 		{"Attempts", attemptTests},
+		{"AttemptTx", attemptTxTests},
 		{"Outbox", outboxTests},
 		{"Delivery", deliveryTests},
 		{"Tx", txTests},
