@@ -23,20 +23,13 @@ const (
 // error only when the outcome could not be recorded for a reason other than
 // a lost lease.
 func (w *Worker) deliver(ctx context.Context, token string, m *store.Message, timeout time.Duration) error {
+	// Messages of a medium without a channel never get here: keepForInbox
+	// has recorded them.
 	sender, known := w.senderFor(m.Medium)
-	switch {
-	case !known:
+	if !known {
 		// A producer bug; dead-lettering makes it visible in the outbox
 		// stats instead of hiding it in the inbox.
 		return w.record(ctx, token, m, Permanent(fmt.Errorf("delivery: unknown medium %q", m.Medium)))
-	case sender == nil:
-		// Never redacted: the development inbox is the only place this
-		// message will ever be read.
-		mctx, cancel := markContext(ctx)
-		defer cancel()
-		err := w.Outbox.MarkMessageSent(mctx, m.ID, token, w.now(), true, false)
-		return w.recorded(m, OutcomeInbox, err, slog.LevelInfo,
-			"delivery: no sender for this medium; message kept for the development inbox")
 	}
 	if !m.ExpiresAt.IsZero() && !w.now().Before(m.ExpiresAt) {
 		// The code or temporary password in it no longer works (e.g. the
@@ -44,6 +37,50 @@ func (w *Worker) deliver(ctx context.Context, token string, m *store.Message, ti
 		return w.record(ctx, token, m, Permanent(errExpired))
 	}
 	return w.record(ctx, token, m, w.send(ctx, sender, m, timeout))
+}
+
+// keepForInbox records every claimed message whose medium has no channel
+// as kept for the development inbox, all in one transaction, and returns
+// the others and how many it kept. There is nothing to send, so nothing is
+// gained by a transaction per message; under load that was one more writer
+// turn per request (the laptop and CI case, where no channel is set).
+// Bodies are never redacted: the development inbox is the only place such a
+// message will ever be read.
+func (w *Worker) keepForInbox(ctx context.Context, token string, msgs []*store.Message) (rest []*store.Message, kept int, err error) {
+	var inbox []*store.Message
+	for _, m := range msgs {
+		if sender, known := w.senderFor(m.Medium); known && sender == nil {
+			inbox = append(inbox, m)
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	if len(inbox) == 0 {
+		return rest, 0, nil
+	}
+	results := make([]error, len(inbox))
+	mctx, cancel := markContext(ctx)
+	defer cancel()
+	now := w.now()
+	err = w.Outbox.Tx(mctx, func(tx store.Store) error {
+		for i, m := range inbox {
+			results[i] = tx.MarkMessageSent(mctx, m.ID, token, now, true, false)
+			if e := results[i]; e != nil && !errors.Is(e, store.ErrConflict) && !errors.Is(e, store.ErrNotFound) {
+				return e
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("delivery: record %d messages kept for the inbox: %w", len(inbox), err)
+	}
+	for i, m := range inbox {
+		// recorded only fails on errors the transaction already returned.
+		_ = w.recorded(m, OutcomeInbox, results[i], slog.LevelDebug,
+			"delivery: no sender for this medium; message kept for the development inbox")
+	}
+	w.log().Info("delivery: no sender for the medium; messages kept for the development inbox", "messages", len(inbox))
+	return rest, len(inbox), nil
 }
 
 // errExpired is the dead-letter reason of a message whose content expired

@@ -59,27 +59,38 @@ func TestWorkerKeepBodies(t *testing.T) {
 	}
 }
 
+// Messages of a medium without a channel are kept for the inbox, all of a
+// pass in one transaction, while the others of the same pass are sent.
 func TestWorkerInboxWithoutSender(t *testing.T) {
 	st, clk := openStore(t), newClock()
 	sms, obs := &recorder{}, &observer{}
 	w, logs := newWorker(t, st, clk)
 	w.SMS, w.Observe = sms, obs.observe // no email channel
-	id := enqueue(t, st, clk, "EMAIL")
+	ids := []int64{enqueue(t, st, clk, "EMAIL"), enqueue(t, st, clk, "SMS"), enqueue(t, st, clk, "EMAIL")}
 
-	runOnce(t, w, 1)
-	m := message(t, st, id)
-	if m.Status != store.MessageInbox || !m.SentAt.Equal(clk.Now()) {
-		t.Errorf("%s: want inbox", describe(m))
+	runOnce(t, w, 3)
+	for _, id := range []int64{ids[0], ids[2]} {
+		m := message(t, st, id)
+		if m.Status != store.MessageInbox || !m.SentAt.Equal(clk.Now()) || m.Attempts != 1 {
+			t.Errorf("%s: want inbox after one attempt", describe(m))
+		}
+		if m.Body != testBody || m.Code != testCode {
+			t.Errorf("inbox message lost its body %q / code %q: the inbox is the only place it can be read", m.Body, m.Code)
+		}
+		if a := attempts(t, st, id); len(a) != 1 {
+			t.Errorf("message %d: %d attempts recorded, want 1", id, len(a))
+		}
 	}
-	if m.Body != testBody || m.Code != testCode {
-		t.Errorf("inbox message lost its body %q / code %q: the inbox is the only place it can be read", m.Body, m.Code)
+	if m := message(t, st, ids[1]); m.Status != store.MessageSent || sms.count(ids[1]) != 1 {
+		t.Errorf("%s, sent %d times: want sent once", describe(m), sms.count(ids[1]))
 	}
-	if sms.total() != 0 || !slices.Equal(obs.sorted(), []string{"EMAIL/inbox"}) {
+	if sms.total() != 1 || !slices.Equal(obs.sorted(), []string{"EMAIL/inbox", "EMAIL/inbox", "SMS/sent"}) {
 		t.Errorf("sms sends %d, observed %q", sms.total(), obs.sorted())
 	}
 	if !strings.Contains(logs.String(), "development inbox") {
 		t.Errorf("the log does not say why nothing was sent:\n%s", logs)
 	}
+	runOnce(t, w, 0) // nothing left, nothing sent twice
 }
 
 func TestWorkerUnknownMediumIsDead(t *testing.T) {
