@@ -77,6 +77,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	wp := cloneParams(connParams)
 	wp.Set("_txlock", "immediate")
 	wp.Add("_pragma", "wal_autocheckpoint(0)") // checkpoint.go does it, off the writer's path
+	// When the WAL starts over (checkpoint.go), the writer cuts the file
+	// back to this size instead of keeping its high-water mark.
+	wp.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
 	writer, err := openDB(ctx, base, wp, 1)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
