@@ -178,6 +178,17 @@ func (g *group) settle() {
 	close(b.done)
 }
 
+// between commits the open batch, if any, and runs fn on the writer
+// connection outside any transaction, holding the turn: writers queue for
+// it in Go meanwhile. For statements that cannot run inside a transaction,
+// such as a checkpoint.
+func (g *group) between(fn func(w *wconn) error) error {
+	g.turn <- struct{}{}
+	defer func() { <-g.turn }()
+	g.settle()
+	return fn(g.w)
+}
+
 // close commits what is open, stops the committer and closes the writer
 // connection.
 func (g *group) close() error {

@@ -111,7 +111,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
 	}
-	return &Store{writer: writer, group: newGroup(w), ckpt: startCheckpointer(ckdb), reader: &readerPool{db: reader}}, nil
+	g := newGroup(w)
+	restart := func() error {
+		return g.between(func(w *wconn) error { return w.exec("PRAGMA wal_checkpoint(RESTART)") })
+	}
+	return &Store{writer: writer, group: g, ckpt: startCheckpointer(ckdb, restart), reader: &readerPool{db: reader}}, nil
 }
 
 // fileURI turns a file path into an SQLite "file:" URI. The URI form lets
@@ -169,6 +173,7 @@ func (s *Store) Close() error {
 	if s.tx != nil {
 		return errors.New("sqlite: Close called on the Store of a transaction")
 	}
+	s.ckpt.halt() // it uses the writer: stop it first
 	return errors.Join(s.group.close(), s.ckpt.close(), s.reader.Close(), s.writer.Close())
 }
 
