@@ -110,9 +110,10 @@ func (s *Store) q() queryer {
 // maxTxAttempts bounds the retries of a transaction that lost a
 // serialization race; each retry reruns fn from the start. Under heavy
 // contention on one table (many concurrent sign-ups) SERIALIZABLE reports
-// false conflicts on index pages, so the budget is generous and the waits
-// are randomised to break up the herd.
-const maxTxAttempts = 40
+// false conflicts on index pages, so the budget is generous (at most
+// about 12 s of waiting, see retryDelay; the caller's context can end it
+// sooner) and the waits are randomised to break up the herd.
+const maxTxAttempts = 60
 
 // Tx runs fn in a SERIALIZABLE transaction, retrying it on serialization
 // failures and deadlocks. fn must therefore only use the Store it is given
@@ -126,7 +127,31 @@ func (s *Store) Tx(ctx context.Context, fn func(store.Store) error) error {
 		if !retryable(err) || attempt == maxTxAttempts {
 			return err
 		}
-		time.Sleep(time.Duration(1+mrand.IntN(attempt*4)) * time.Millisecond)
+		if err := sleepCtx(ctx, retryDelay(attempt)); err != nil {
+			return err
+		}
+	}
+}
+
+// retryDelay is the wait before retry number attempt: uniformly random
+// ("full jitter") below a ceiling that doubles from 2 ms up to 200 ms.
+// Transactions that keep losing to the same herd must spread out further
+// each time; a linear ceiling kept 32 clients creating neighbouring users
+// colliding until some ran out of attempts.
+func retryDelay(attempt int) time.Duration {
+	ceiling := min(2*time.Millisecond<<min(attempt-1, 7), 200*time.Millisecond)
+	return time.Millisecond + mrand.N(ceiling)
+}
+
+// sleepCtx waits for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
