@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 )
@@ -20,6 +21,7 @@ const checkpointEvery = 250 * time.Millisecond
 const (
 	restartFrames = 4096
 	walSizeLimit  = 32 << 20
+	restartWait   = 50 * time.Millisecond
 )
 
 // checkpointer runs checkpoints on a connection of its own.
@@ -40,9 +42,11 @@ const (
 // PASSIVE checkpoints alone, and every page lookup searched its growing
 // index. So once the WAL is restartFrames long, the checkpointer runs a
 // RESTART checkpoint on the writer connection between two group commit
-// batches (group.between): it waits (busy_timeout) for the WAL's readers,
-// which are single short statements, and the next batch starts the WAL
-// over. Writers meanwhile queue for the writer in Go and resume the moment
+// batches (group.between): it waits for the WAL's readers, which are
+// single short statements, and the next batch starts the WAL over. It
+// waits at most restartWait: a long read (say a filtered ListUsers over a
+// big pool) must not hold every writer up, so RESTART then gives up and
+// the next tick tries again. Writers meanwhile queue for the writer in Go and resume the moment
 // it is done. (Run from this connection instead, RESTART locks writers
 // out, and a writer then sleeps in SQLite's busy handler in steps of up to
 // 100 ms: that made the maximum latency at 1,000,000 users 380-490 ms.)
@@ -86,6 +90,17 @@ func (c *checkpointer) checkpoint() {
 	if err == nil && int64(frames) >= c.restartAt.Load() {
 		_ = c.restart()
 	}
+}
+
+// restartWAL runs on the writer connection between batches: a RESTART
+// checkpoint that waits at most restartWait for readers (the busy handler
+// is what waits), then the usual busy timeout again.
+func restartWAL(w *wconn) error {
+	if err := w.exec(fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds())); err != nil {
+		return err
+	}
+	err := w.exec("PRAGMA wal_checkpoint(RESTART)")
+	return errors.Join(err, w.exec(fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeoutMS)))
 }
 
 // halt stops the loop; the Store then closes the writer, and close

@@ -132,3 +132,39 @@ func walCheckpointSeq(t *testing.T, path string) uint32 {
 	}
 	return binary.BigEndian.Uint32(h[12:])
 }
+
+// A reader that keeps its snapshot (a long query) delays the WAL's restart
+// but not the writers: RESTART waits for it at most restartWait per try,
+// holding the writer only that long, and succeeds once the reader is gone.
+func TestWALRestartDoesNotWaitForLongReads(t *testing.T) {
+	s, path := openTemp(t)
+	defer s.Close()
+	ctx := quick(t)
+	mustDo(t, s.CreatePool(ctx, &store.Pool{ID: "p0"}))
+	s.ckpt.restartAt.Store(1)
+	long, err := s.reader.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	mustDo(t, err)
+	var n int
+	mustDo(t, long.QueryRowContext(ctx, "SELECT count(*) FROM pools").Scan(&n)) // the snapshot is taken
+	const hold = 3 * time.Second
+	end := time.Now().Add(hold)
+	var slowest time.Duration
+	for i := 1; time.Now().Before(end); i++ {
+		start := time.Now()
+		mustDo(t, s.CreatePool(ctx, &store.Pool{ID: fmt.Sprintf("p%d", i)}))
+		slowest = max(slowest, time.Since(start))
+	}
+	mustDo(t, long.Rollback())
+	// Waiting for the reader would have held writers for the whole hold.
+	if slowest > hold/2 {
+		t.Errorf("a write took %v while a reader held its snapshot for %v", slowest, hold)
+	}
+	seq := walCheckpointSeq(t, path)
+	deadline := time.Now().Add(4 * time.Second)
+	for i := 0; walCheckpointSeq(t, path) == seq; i++ {
+		if time.Now().After(deadline) {
+			t.Fatal("the WAL did not restart after the long reader ended")
+		}
+		mustDo(t, s.CreatePool(ctx, &store.Pool{ID: fmt.Sprintf("q%d", i)}))
+	}
+}

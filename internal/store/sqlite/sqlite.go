@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -45,8 +46,10 @@ const readerConns = 4
 //   - busy_timeout=5000: within this Store, Go already serialises writers, so
 //     only another process, another Store on the same file or WAL recovery can
 //     hold a lock we want; wait for it instead of failing at once.
+const busyTimeoutMS = 5000
+
 var connParams = url.Values{
-	"_busy_timeout": {"5000"},
+	"_busy_timeout": {strconv.Itoa(busyTimeoutMS)},
 	"_journal_mode": {"WAL"},
 	"_synchronous":  {"FULL"},
 	"_foreign_keys": {"1"},
@@ -112,9 +115,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
 	}
 	g := newGroup(w)
-	restart := func() error {
-		return g.between(func(w *wconn) error { return w.exec("PRAGMA wal_checkpoint(RESTART)") })
-	}
+	restart := func() error { return g.between(restartWAL) }
 	return &Store{writer: writer, group: g, ckpt: startCheckpointer(ckdb, restart), reader: &readerPool{db: reader}}, nil
 }
 
