@@ -216,3 +216,29 @@ func grepLines(s, substr string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// Without an email channel (the laptop case) a code email is kept for the
+// development inbox when it is queued; the metrics count it as queued and
+// kept, the inbox shows it so at once.
+func TestEmailWithoutChannelIsKeptForTheInbox(t *testing.T) {
+	url := startServe(t, "--dev")
+	sdk := sdkFor(url)
+	_, clientID := recoveryPool(t, sdk, 1)
+	forgot(t, sdk, clientID, "user0")
+	resp, err := http.Get(url + "/_userpool/messages?limit=1&username=user0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(b), `"status":"inbox"`) {
+		t.Errorf("the inbox does not show the email as kept: %s", b)
+	}
+	got := scrape(t, url)
+	for _, want := range []string{`userpool_outbox_messages_total{event="queued",medium="EMAIL"} 1`,
+		`userpool_outbox_messages_total{event="inbox",medium="EMAIL"} 1`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("metrics lack %s:\n%s", want, grepLines(got, "userpool_outbox"))
+		}
+	}
+}

@@ -191,7 +191,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		FixedCode: cfg.DevFixedCode, CodeKey: codeKey,
 		Limits: userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow,
 			SignIns: cfg.LimitSignIns, SignInWindow: cfg.SignInWindow},
-		MessageQueued: messageQueued(worker, m), RecoveryRate: cfg.RecoveryRPS})
+		MessageQueued: messageQueued(worker, m), InboxOnly: worker.KeptForInbox, RecoveryRate: cfg.RecoveryRPS})
 	if err != nil {
 		return err
 	}
@@ -247,9 +247,15 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 // messageQueued wakes the worker and counts the message.
 func messageQueued(w *delivery.Worker, m *metrics) func(string) {
 	return func(medium string) {
-		w.Wake()
+		inbox := w.KeptForInbox(medium) // queued as kept for the inbox already
+		if !inbox {
+			w.Wake()
+		}
 		if m != nil {
 			m.messageEvent(medium, "queued")
+			if inbox {
+				m.messageEvent(medium, delivery.OutcomeInbox)
+			}
 		}
 	}
 }

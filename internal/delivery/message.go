@@ -40,7 +40,8 @@ func (w *Worker) deliver(ctx context.Context, token string, m *store.Message, ti
 }
 
 // keepForInbox records every claimed message whose medium has no channel
-// as kept for the development inbox, all in one transaction, and returns
+// (queued before the channel went away, or by a producer that does not
+// use KeptForInbox) as kept for the development inbox, all in one transaction, and returns
 // the others and how many it kept. There is nothing to send, so nothing is
 // gained by a transaction per message; under load that was one more writer
 // turn per request (the laptop and CI case, where no channel is set).
@@ -49,7 +50,7 @@ func (w *Worker) deliver(ctx context.Context, token string, m *store.Message, ti
 func (w *Worker) keepForInbox(ctx context.Context, token string, msgs []*store.Message) (rest []*store.Message, kept int, err error) {
 	var inbox []*store.Message
 	for _, m := range msgs {
-		if sender, known := w.senderFor(m.Medium); known && sender == nil {
+		if w.KeptForInbox(m.Medium) {
 			inbox = append(inbox, m)
 		} else {
 			rest = append(rest, m)
@@ -86,6 +87,15 @@ func (w *Worker) keepForInbox(ctx context.Context, token string, msgs []*store.M
 // errExpired is the dead-letter reason of a message whose content expired
 // before it could be sent.
 var errExpired = errors.New("expired before it could be sent: the code in it no longer works")
+
+// KeptForInbox reports whether messages of medium have no channel and are
+// kept for the development inbox. Producers may queue such messages as
+// "inbox" right away (userpool.Config.InboxOnly); pending ones still get
+// there through keepForInbox.
+func (w *Worker) KeptForInbox(medium string) bool {
+	sender, known := w.senderFor(medium)
+	return known && sender == nil
+}
 
 func (w *Worker) senderFor(medium string) (Sender, bool) {
 	switch medium {

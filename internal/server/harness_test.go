@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,11 @@ func withRecoveryRate(perSecond float64) func(*envConfig) {
 }
 
 // withFixedCode makes every code the given value.
+// withInboxOnly marks media as having no delivery channel.
+func withInboxOnly(media ...string) func(*envConfig) {
+	return func(c *envConfig) { c.svc.InboxOnly = func(m string) bool { return slices.Contains(media, m) } }
+}
+
 func withFixedCode(code string) func(*envConfig) {
 	return func(c *envConfig) { c.svc.FixedCode = code }
 }

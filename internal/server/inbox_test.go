@@ -403,3 +403,20 @@ func checkScreenshot(t *testing.T, shot []byte) {
 		t.Logf("could not keep a copy: %v", err)
 	}
 }
+
+// A message to a medium without a delivery channel is queued as kept for
+// the development inbox: no worker has to mark it, and the inbox shows it
+// as such at once. Media with a channel stay pending for the worker.
+func TestInboxOnlyMediaAreKeptAtOnce(t *testing.T) {
+	t.Parallel()
+	e, poolID, clientID := recoverySetup(t, withInboxOnly("EMAIL"))
+	e.confirmedUser(poolID, "bob", goodPassword, verifiedPhone("+15555550100")...)
+	e.mustForgot(poolID, clientID, "alice")
+	e.mustForgot(poolID, clientID, "bob")
+	if m := e.latestMessage(t, poolID, "alice"); m.Medium != "EMAIL" || m.Status != "inbox" || !sixDigits.MatchString(m.Code) {
+		t.Errorf("email without a channel: %+v, want kept for the inbox with its code", m)
+	}
+	if m := e.latestMessage(t, poolID, "bob"); m.Medium != "SMS" || m.Status != "pending" {
+		t.Errorf("SMS with a channel: %+v, want pending", m)
+	}
+}

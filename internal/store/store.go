@@ -170,6 +170,16 @@ const (
 	MessageDead       = "dead"       // gave up after the maximum number of attempts
 )
 
+// SentAtOnEnqueue is the SentAt EnqueueMessage stores for m: CreatedAt for
+// a message kept for the development inbox from the start, otherwise the
+// zero time (not sent yet).
+func SentAtOnEnqueue(m *Message) time.Time {
+	if m.Status == MessageInbox {
+		return m.CreatedAt
+	}
+	return time.Time{}
+}
+
 // MessageAttempt is one recorded delivery attempt (an audit trail).
 type MessageAttempt struct {
 	MessageID int64
@@ -313,7 +323,11 @@ type Store interface {
 	PruneAttempts(ctx context.Context, before time.Time) (int64, error)
 
 	// EnqueueMessage appends m to the outbox and sets m.ID. Messages outlive
-	// the pool and the user they belong to.
+	// the pool and the user they belong to. Status is "pending",
+	// "suppressed", or "inbox" for a message whose medium has no channel:
+	// it is kept for the development inbox from the start (SentAt =
+	// CreatedAt, no attempts) and never claimed. The rest of the delivery
+	// state is not taken from m: 0 attempts, due at once, not leased.
 	EnqueueMessage(ctx context.Context, m *Message) error
 	// ListMessages returns the messages f selects, newest (highest ID) first:
 	// with AfterID and Limit, the newest Limit messages above AfterID (a

@@ -157,5 +157,5 @@ func (s *Service) queueCode(ctx context.Context, tx store.Store, pool *poolView,
 	}
 	return tx.EnqueueMessage(ctx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kind,
 		Medium: t.medium, Destination: t.to, Subject: subject, Body: body, Code: code,
-		Status: store.MessagePending, CreatedAt: now, From: from, ReplyTo: replyTo, ExpiresAt: c.ExpiresAt})
+		Status: s.outboxStatus(t.medium), CreatedAt: now, From: from, ReplyTo: replyTo, ExpiresAt: c.ExpiresAt})
 }

@@ -93,7 +93,7 @@ func (s *Service) queueInvitations(ctx context.Context, tx store.Store, pool *po
 		body = strings.ReplaceAll(body, "{username}", u.Username)
 		err := tx.EnqueueMessage(ctx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kindAdminCreateUser,
 			Medium: o.medium, Destination: o.to, Subject: subject, Body: body, Code: password,
-			Status: store.MessagePending, CreatedAt: s.now(), From: from, ReplyTo: replyTo, ExpiresAt: expires})
+			Status: s.outboxStatus(o.medium), CreatedAt: s.now(), From: from, ReplyTo: replyTo, ExpiresAt: expires})
 		if err != nil {
 			return err
 		}

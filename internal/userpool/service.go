@@ -40,6 +40,10 @@ type Config struct {
 	// committed to the outbox, with its medium ("EMAIL" or "SMS"): the
 	// delivery worker wakes on it and metrics count it.
 	MessageQueued func(medium string)
+	// InboxOnly, when set, reports the media without a delivery channel
+	// (the laptop and CI case): their messages are queued as kept for the
+	// development inbox, so the delivery worker never has to touch them.
+	InboxOnly func(medium string) bool
 	// Invoker calls the pools' Lambda triggers; nil means pools with a
 	// LambdaConfig get UnexpectedLambdaException.
 	Invoker Invoker

@@ -80,11 +80,12 @@ func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
 	var id int64
 	err := s.q().QueryRow(ctx, `INSERT INTO messages (pool_id, username,
 		purpose, medium, destination, subject, body, code, suppressed_reason, status,
-		created_at, from_address, reply_to, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		created_at, from_address, reply_to, expires_at, sent_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		RETURNING id`,
 		m.PoolID, m.Username, m.Purpose, m.Medium, m.Destination, m.Subject, m.Body,
-		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt), m.From, m.ReplyTo, ms(m.ExpiresAt)).Scan(&id)
+		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt), m.From, m.ReplyTo, ms(m.ExpiresAt),
+		ms(store.SentAtOnEnqueue(m))).Scan(&id)
 	if err != nil {
 		return translate(err, "enqueue message")
 	}

@@ -46,14 +46,16 @@ const defaultMessageLimit = 100
 //
 // The delivery state belongs to ClaimMessages and the Mark* methods: it is
 // not taken from m. Its columns get their defaults (0003_delivery.sql), the
-// state of a message never tried: 0 attempts, due at once, not leased.
+// state of a message never tried: 0 attempts, due at once, not leased;
+// only an "inbox" message is stored as kept at CreatedAt (sentAtOnEnqueue).
 func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
 	res, err := s.writes().ExecContext(ctx, `INSERT INTO messages (pool_id, username,
 		purpose, medium, destination, subject, body, code, suppressed_reason, status,
-		created_at, from_address, reply_to, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created_at, from_address, reply_to, expires_at, sent_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.PoolID, m.Username, m.Purpose, m.Medium, m.Destination, m.Subject, m.Body,
-		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt), m.From, m.ReplyTo, ms(m.ExpiresAt))
+		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt), m.From, m.ReplyTo, ms(m.ExpiresAt),
+		ms(store.SentAtOnEnqueue(m)))
 	if err != nil {
 		return translate("enqueue message", err)
 	}

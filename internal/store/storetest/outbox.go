@@ -81,6 +81,21 @@ var outboxTests = []testCase{
 		got := listMessages(t, ctx, s, store.MessageFilter{})
 		sameList(t, messageView, got, []*store.Message{in[2], in[1], in[0]}, "ListMessages, newest first")
 	}},
+	{"EnqueueKeptForInbox", func(t *testing.T, ctx context.Context, s store.Store) {
+		// A message whose medium has no channel is queued as kept for the
+		// development inbox: sent at its creation, no attempts, and the
+		// delivery worker never claims it.
+		m := newMessage("p1", "alice", "alice@example.com", 1)
+		m.Status = store.MessageInbox
+		m.SentAt, m.Attempts = t0.Add(time.Hour), 7 // delivery state is not taken from m
+		enqueue(t, ctx, s, m)
+		want := *m
+		want.SentAt, want.Attempts = m.CreatedAt, 0
+		sameList(t, messageView, listMessages(t, ctx, s, store.MessageFilter{}), []*store.Message{&want}, "ListMessages")
+		if _, msgs := claim(t, ctx, s, t0.Add(24*time.Hour), time.Minute, 10); len(msgs) != 0 {
+			t.Errorf("ClaimMessages claimed %d messages kept for the inbox", len(msgs))
+		}
+	}},
 	{"IDsIgnoreInput", func(t *testing.T, ctx context.Context, s store.Store) {
 		// EnqueueMessage assigns the ID; whatever the caller left in it is
 		// not used.
