@@ -54,19 +54,23 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 	if err := s.checkPassword(ctx, u, pw); err != nil {
 		return nil, err
 	}
+	// The right password resets the lockout count whatever follows. When
+	// tokens follow, the reset commits with the new refresh token: one
+	// transaction instead of two.
+	stateErr := c.signInState(u)
+	if stateErr == nil && u.Status != StatusForceChangePassword {
+		return s.issue(ctx, c, u, s.signInReset(ctx, c.pool.ID, u.Username))
+	}
 	if err := s.signInSucceeded(ctx, c.pool.ID, u.Username); err != nil {
 		return nil, err
 	}
-	if err := c.signInState(u); err != nil {
-		return nil, err
+	if stateErr != nil {
+		return nil, stateErr
 	}
-	if u.Status == StatusForceChangePassword {
-		if s.temporaryPasswordExpired(c.pool, u) {
-			return nil, errTempPasswordExpiry
-		}
-		return s.newPasswordChallenge(c, u), nil
+	if s.temporaryPasswordExpired(c.pool, u) {
+		return nil, errTempPasswordExpiry
 	}
-	return s.issue(ctx, c, u)
+	return s.newPasswordChallenge(c, u), nil
 }
 
 // signInUser resolves the user signing in. An unknown name may be migrated
@@ -141,8 +145,9 @@ func (s *Service) newPasswordChallenge(c *clientView, u *store.User) *AuthOutput
 }
 
 // issue starts a new refresh-token family and returns all three tokens.
-func (s *Service) issue(ctx context.Context, c *clientView, u *store.User) (*AuthOutput, error) {
-	refresh, sess, err := s.newRefreshToken(ctx, c, u, s.now())
+// with, when set, runs in the transaction that stores the refresh token.
+func (s *Service) issue(ctx context.Context, c *clientView, u *store.User, with func(tx store.Store) error) (*AuthOutput, error) {
+	refresh, sess, err := s.newRefreshToken(ctx, c, u, s.now(), with)
 	if err != nil {
 		return nil, err
 	}

@@ -47,10 +47,10 @@ func (s *Service) checkCode(ctx context.Context, pool *poolView, u *store.User, 
 // re-reads the user, lets change modify it and saves it (force moves a
 // taken alias, as ForceAliasCreation). Losing a race to a concurrent
 // redemption of the same code means the code is used up: ExpiredCode, so
-// exactly one of parallel confirmations succeeds. After the commit the
-// user's confirm attempts are cleared.
+// exactly one of parallel confirmations succeeds. The user's confirm
+// attempts are cleared in the same transaction.
 func (s *Service) redeem(ctx context.Context, pool *poolView, cc *checkedCode, force bool, change func(*store.User)) error {
-	err := s.store.Tx(ctx, func(tx store.Store) error {
+	return s.store.Tx(ctx, func(tx store.Store) error {
 		err := tx.ConsumeCode(ctx, cc.rec.PoolID, cc.rec.Username, cc.rec.Purpose, cc.mac)
 		if errors.Is(err, store.ErrNotFound) {
 			return errExpiredCode
@@ -69,12 +69,11 @@ func (s *Service) redeem(ctx context.Context, pool *poolView, cc *checkedCode, f
 		}
 		change(fresh)
 		fresh.UpdatedAt = s.now()
-		return s.saveUser(ctx, tx, pool, fresh, false, force)
+		if err := s.saveUser(ctx, tx, pool, fresh, false, force); err != nil {
+			return err
+		}
+		return tx.ClearAttempts(ctx, pool.ID, cc.rec.Username, attemptKey(attemptConfirm, codePurpose(cc.rec.Purpose)))
 	})
-	if err != nil {
-		return err
-	}
-	return s.clearAttempts(ctx, pool.ID, cc.rec.Username, codePurpose(cc.rec.Purpose))
 }
 
 // confirmUnknown answers a confirmation for a name that resolves to no user,

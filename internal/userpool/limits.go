@@ -83,12 +83,6 @@ func (s *Service) countAttempt(ctx context.Context, poolID, subject, kind string
 	return nil
 }
 
-// clearAttempts forgets a subject's confirm attempts after a successful
-// confirmation, so a user who got it right starts afresh.
-func (s *Service) clearAttempts(ctx context.Context, poolID, subject string, p codePurpose) error {
-	return s.store.ClearAttempts(ctx, poolID, subject, attemptKey(attemptConfirm, p))
-}
-
 // unknownSubject names an unknown user for attempt counting: the typed name
 // after the pool's case folding, behind a NUL, which no username can hold
 // (the model's username pattern excludes control characters).

@@ -87,7 +87,7 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 	if err != nil {
 		return nil, err
 	}
-	return s.issue(ctx, c, u)
+	return s.issue(ctx, c, u, nil)
 }
 
 // challengeAttributes collects "userAttributes.<name>" responses.

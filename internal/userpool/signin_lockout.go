@@ -2,6 +2,8 @@ package userpool
 
 import (
 	"context"
+
+	"github.com/userpool/userpool/internal/store"
 )
 
 // Sign-in lockout. Cognito locks a user out after five failed sign-ins,
@@ -36,8 +38,19 @@ func (s *Service) signInGate(ctx context.Context, poolID, subject string) error 
 
 // signInSucceeded resets subject's sign-in attempts.
 func (s *Service) signInSucceeded(ctx context.Context, poolID, subject string) error {
+	if reset := s.signInReset(ctx, poolID, subject); reset != nil {
+		return reset(s.store)
+	}
+	return nil
+}
+
+// signInReset is signInSucceeded for a caller's transaction; nil when
+// sign-ins are not counted.
+func (s *Service) signInReset(ctx context.Context, poolID, subject string) func(st store.Store) error {
 	if s.cfg.Limits.SignIns <= 0 {
 		return nil
 	}
-	return s.store.ClearAttempts(ctx, poolID, subject, signInKind)
+	return func(st store.Store) error {
+		return st.ClearAttempts(ctx, poolID, subject, signInKind)
+	}
 }

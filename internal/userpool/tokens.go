@@ -182,15 +182,27 @@ func sign(k *signingKey, claims jwt.MapClaims) (string, error) {
 	return t.SignedString(k.priv)
 }
 
-// newRefreshToken stores a new refresh-token family for u and returns the
-// opaque token; only its SHA-256 is kept.
-func (s *Service) newRefreshToken(ctx context.Context, c *clientView, u *store.User, authTime time.Time) (string, session, error) {
+// newRefreshToken stores a new refresh-token family for u (with with, if
+// set, in the same transaction) and returns the opaque token; only its
+// SHA-256 is kept.
+func (s *Service) newRefreshToken(ctx context.Context, c *clientView, u *store.User, authTime time.Time, with func(tx store.Store) error) (string, session, error) {
 	tok := randomToken(48)
 	h := sha256.Sum256([]byte(tok))
 	now := s.now()
 	rec := &store.RefreshToken{ID: uuid.NewString(), Hash: h[:], PoolID: c.pool.ID, ClientID: c.ID,
 		Username: u.Username, AuthTime: authTime, CreatedAt: now, ExpiresAt: now.Add(c.doc.refreshTTL())}
-	if err := s.store.PutRefreshToken(ctx, rec); err != nil {
+	put := func(st store.Store) error { return st.PutRefreshToken(ctx, rec) }
+	if with != nil {
+		put = func(st store.Store) error {
+			return st.Tx(ctx, func(tx store.Store) error {
+				if err := with(tx); err != nil {
+					return err
+				}
+				return tx.PutRefreshToken(ctx, rec)
+			})
+		}
+	}
+	if err := put(s.store); err != nil {
 		return "", session{}, err
 	}
 	return tok, session{originJTI: rec.ID, authTime: authTime}, nil
