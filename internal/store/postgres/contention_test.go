@@ -15,7 +15,7 @@ import (
 // user's password, every step in its own SERIALIZABLE Tx as the service
 // runs them. Reads of the key index before inserting, and rewriting
 // unchanged keys on every update, made these transactions abort each other
-// through page-level predicate locks until Tx gave up (16 of 2,000 calls
+// through page-level predicate locks until Tx gave up (14 of 2,000 calls
 // failed over HTTP); now every call must succeed.
 func TestConcurrentCreatesAndUpdatesDoNotExhaustRetries(t *testing.T) {
 	s := open(t)
