@@ -23,13 +23,22 @@ const (
 // error only when the outcome could not be recorded for a reason other than
 // a lost lease.
 func (w *Worker) deliver(ctx context.Context, token string, m *store.Message, timeout time.Duration) error {
-	// Messages of a medium without a channel never get here: keepForInbox
-	// has recorded them.
 	sender, known := w.senderFor(m.Medium)
-	if !known {
+	switch {
+	case !known:
 		// A producer bug; dead-lettering makes it visible in the outbox
 		// stats instead of hiding it in the inbox.
 		return w.record(ctx, token, m, Permanent(fmt.Errorf("delivery: unknown medium %q", m.Medium)))
+	case sender == nil:
+		// Producers queue such messages as "inbox" already (KeptForInbox);
+		// this takes those queued before the channel went away. Never
+		// redacted: the development inbox is the only place this message
+		// will ever be read.
+		mctx, cancel := markContext(ctx)
+		defer cancel()
+		err := w.Outbox.MarkMessageSent(mctx, m.ID, token, w.now(), true, false)
+		return w.recorded(m, OutcomeInbox, err, slog.LevelInfo,
+			"delivery: no sender for this medium; message kept for the development inbox")
 	}
 	if !m.ExpiresAt.IsZero() && !w.now().Before(m.ExpiresAt) {
 		// The code or temporary password in it no longer works (e.g. the
@@ -39,51 +48,6 @@ func (w *Worker) deliver(ctx context.Context, token string, m *store.Message, ti
 	return w.record(ctx, token, m, w.send(ctx, sender, m, timeout))
 }
 
-// keepForInbox records every claimed message whose medium has no channel
-// (queued before the channel went away, or by a producer that does not
-// use KeptForInbox) as kept for the development inbox, all in one transaction, and returns
-// the others and how many it kept. There is nothing to send, so nothing is
-// gained by a transaction per message; under load that was one more writer
-// turn per request (the laptop and CI case, where no channel is set).
-// Bodies are never redacted: the development inbox is the only place such a
-// message will ever be read.
-func (w *Worker) keepForInbox(ctx context.Context, token string, msgs []*store.Message) (rest []*store.Message, kept int, err error) {
-	var inbox []*store.Message
-	for _, m := range msgs {
-		if w.KeptForInbox(m.Medium) {
-			inbox = append(inbox, m)
-		} else {
-			rest = append(rest, m)
-		}
-	}
-	if len(inbox) == 0 {
-		return rest, 0, nil
-	}
-	results := make([]error, len(inbox))
-	mctx, cancel := markContext(ctx)
-	defer cancel()
-	now := w.now()
-	err = w.Outbox.Tx(mctx, func(tx store.Store) error {
-		for i, m := range inbox {
-			results[i] = tx.MarkMessageSent(mctx, m.ID, token, now, true, false)
-			if e := results[i]; e != nil && !errors.Is(e, store.ErrConflict) && !errors.Is(e, store.ErrNotFound) {
-				return e
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("delivery: record %d messages kept for the inbox: %w", len(inbox), err)
-	}
-	for i, m := range inbox {
-		// recorded only fails on errors the transaction already returned.
-		_ = w.recorded(m, OutcomeInbox, results[i], slog.LevelDebug,
-			"delivery: no sender for this medium; message kept for the development inbox")
-	}
-	w.log().Info("delivery: no sender for the medium; messages kept for the development inbox", "messages", len(inbox))
-	return rest, len(inbox), nil
-}
-
 // errExpired is the dead-letter reason of a message whose content expired
 // before it could be sent.
 var errExpired = errors.New("expired before it could be sent: the code in it no longer works")
@@ -91,7 +55,7 @@ var errExpired = errors.New("expired before it could be sent: the code in it no 
 // KeptForInbox reports whether messages of medium have no channel and are
 // kept for the development inbox. Producers may queue such messages as
 // "inbox" right away (userpool.Config.InboxOnly); pending ones still get
-// there through keepForInbox.
+// there through deliver.
 func (w *Worker) KeptForInbox(medium string) bool {
 	sender, known := w.senderFor(medium)
 	return known && sender == nil

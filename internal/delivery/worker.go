@@ -37,8 +37,6 @@ type Outbox interface {
 	MarkMessageSent(ctx context.Context, id int64, token string, now time.Time, inbox, redact bool) error
 	RetryMessage(ctx context.Context, id int64, token string, now, next time.Time, lastError string) error
 	KillMessage(ctx context.Context, id int64, token string, now time.Time, lastError string) error
-	// Tx records the outcomes of a pass's inbox messages together.
-	Tx(ctx context.Context, fn func(store.Store) error) error
 }
 
 var _ Outbox = store.Store(nil)
@@ -94,25 +92,21 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("delivery: claim messages: %w", err)
 	}
 	leaseEnd := claimedAt.Add(lease)
-	msgs, kept, err := w.keepForInbox(ctx, token, msgs)
-	if err != nil {
-		return 0, err
-	}
 	for i, m := range msgs {
 		if err := ctx.Err(); err != nil {
-			return kept + i, err
+			return i, err
 		}
 		timeout, ok := w.sendBudget(leaseEnd)
 		if !ok {
 			w.log().Warn("delivery: lease too short for the rest of the batch; they will be reclaimed",
 				"left", len(msgs)-i, "lease", lease)
-			return kept + i, nil
+			return i, nil
 		}
 		if err := w.deliver(ctx, token, m, timeout); err != nil {
-			return kept + i + 1, err
+			return i + 1, err
 		}
 	}
-	return kept + len(msgs), nil
+	return len(msgs), nil
 }
 
 // sendBudget returns how long the next send may take. Messages of a batch

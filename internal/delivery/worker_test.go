@@ -59,8 +59,9 @@ func TestWorkerKeepBodies(t *testing.T) {
 	}
 }
 
-// Messages of a medium without a channel are kept for the inbox, all of a
-// pass in one transaction, while the others of the same pass are sent.
+// Pending messages of a medium without a channel (queued before the channel
+// went away) are kept for the inbox, while the others of the same pass are
+// sent.
 func TestWorkerInboxWithoutSender(t *testing.T) {
 	st, clk := openStore(t), newClock()
 	sms, obs := &recorder{}, &observer{}

@@ -191,18 +191,18 @@ func (s *Service) newRefreshToken(ctx context.Context, c *clientView, u *store.U
 	now := s.now()
 	rec := &store.RefreshToken{ID: uuid.NewString(), Hash: h[:], PoolID: c.pool.ID, ClientID: c.ID,
 		Username: u.Username, AuthTime: authTime, CreatedAt: now, ExpiresAt: now.Add(c.doc.refreshTTL())}
-	put := func(st store.Store) error { return st.PutRefreshToken(ctx, rec) }
-	if with != nil {
-		put = func(st store.Store) error {
-			return st.Tx(ctx, func(tx store.Store) error {
-				if err := with(tx); err != nil {
-					return err
-				}
-				return tx.PutRefreshToken(ctx, rec)
-			})
-		}
+	var err error
+	if with == nil {
+		err = s.store.PutRefreshToken(ctx, rec)
+	} else {
+		err = s.store.Tx(ctx, func(tx store.Store) error {
+			if err := with(tx); err != nil {
+				return err
+			}
+			return tx.PutRefreshToken(ctx, rec)
+		})
 	}
-	if err := put(s.store); err != nil {
+	if err != nil {
 		return "", session{}, err
 	}
 	return tok, session{originJTI: rec.ID, authTime: authTime}, nil
