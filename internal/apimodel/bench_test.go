@@ -66,6 +66,27 @@ func benchmarkValidate(b *testing.B, opName, body string) {
 	}
 }
 
+// Decode is Validate plus the canonical copy every request now pays for.
+func benchmarkDecode(b *testing.B, opName, body string) {
+	op := mustLookup(b, opName)
+	data := []byte(body)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := op.Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeForgotPassword(b *testing.B) {
+	benchmarkDecode(b, "ForgotPassword", forgotPasswordBody)
+}
+
+func BenchmarkDecodeCreateUserPool(b *testing.B) {
+	benchmarkDecode(b, "CreateUserPool", createUserPoolBody)
+}
+
 func BenchmarkValidateForgotPassword(b *testing.B) {
 	benchmarkValidate(b, "ForgotPassword", forgotPasswordBody)
 }

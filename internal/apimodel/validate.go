@@ -63,9 +63,16 @@ const (
 // null: Coral's structure reader accepts "map or null" and a null input is
 // an input with no members.
 func (op *Operation) Validate(body []byte) error {
+	_, err := op.check(body)
+	return err
+}
+
+// check is Validate; on success it returns a scanner at the start of the
+// top-level object (an empty object for an empty body or null).
+func (op *Operation) check(body []byte) (scanner, error) {
 	if !utf8.Valid(body) || (!json.Valid(body) && len(bytes.TrimSpace(body)) > 0) {
 		// Jackson, which Coral builds on, rejects invalid UTF-8 as well.
-		return &SerializationError{Message: msgMalformedJSON}
+		return scanner{}, &SerializationError{Message: msgMalformedJSON}
 	}
 	s := scanner{data: body}
 	switch c := s.peek(); c {
@@ -73,18 +80,18 @@ func (op *Operation) Validate(body []byte) error {
 		s = scanner{data: emptyObject}
 	case '{':
 	default:
-		return containerMismatch(c, msgExpectedMap)
+		return scanner{}, containerMismatch(c, msgExpectedMap)
 	}
 	start := s.pos
 	if err := typeCheck(&s, op.input); err != nil {
-		return err
+		return scanner{}, err
 	}
 	v := validator{s: scanner{data: s.data, pos: start}}
 	v.value(op.input, false)
 	if len(v.violations) > 0 {
-		return &ValidationError{Violations: v.violations}
+		return scanner{}, &ValidationError{Violations: v.violations}
 	}
-	return nil
+	return scanner{data: s.data, pos: start}, nil
 }
 
 var emptyObject = []byte("{}")
@@ -173,7 +180,9 @@ func (v *validator) list(id int32, sh *shape, sensitive bool) {
 	start := v.s.pos
 	n := int64(0)
 	for v.s.nextElem() {
-		n++
+		if v.s.peek() != 'n' { // a null element is dropped (canonical.go): it does not count
+			n++
+		}
 		v.s.skip()
 	}
 	end := v.s.pos
@@ -218,12 +227,14 @@ func (v *validator) mapValue(id int32, sh *shape, sensitive bool) {
 
 // mapEntries consumes the map's entries, checking container values in
 // place and reporting whether any key or scalar value broke its shape. n is
-// the number of distinct keys when the map has a size limit (duplicate keys
-// collapse, as in a Java map), else the number of entries.
+// the number of entries the operation will see when the map has a size
+// limit: distinct keys whose last value is not null (duplicate keys
+// collapse, as in a Java map, and null entries are dropped: canonical.go);
+// else the number of entries.
 func (v *validator) mapEntries(sh *shape, sensitive bool) (n int64, badKey, badValue bool) {
-	var keys map[string]struct{}
+	var keys map[string]bool
 	if sh.hasMin || sh.hasMax {
-		keys = map[string]struct{}{}
+		keys = map[string]bool{}
 	}
 	keyShape, valShape := &shapes[sh.key], &shapes[sh.elem]
 	for {
@@ -237,7 +248,7 @@ func (v *validator) mapEntries(sh *shape, sensitive bool) (n int64, badKey, badV
 		}
 		n++
 		if keys != nil {
-			keys[string(key)] = struct{}{}
+			keys[string(key)] = v.s.peek() != 'n'
 		}
 		badKey = !keyShape.stringOK(key) || badKey
 		switch {
@@ -252,7 +263,12 @@ func (v *validator) mapEntries(sh *shape, sensitive bool) (n int64, badKey, badV
 		}
 	}
 	if keys != nil {
-		n = int64(len(keys))
+		n = 0
+		for _, present := range keys {
+			if present {
+				n++
+			}
+		}
 	}
 	return n, badKey, badValue
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 
@@ -9,21 +8,37 @@ import (
 	"github.com/userpool/userpool/internal/userpool"
 )
 
-// handler runs one operation on an already validated body and returns its
-// output, to be encoded as JSON.
-type handler func(ctx context.Context, body []byte) (any, error)
+// handler is one operation: a fresh input value to decode the request into,
+// and the call that runs it and returns its output, to be encoded as JSON.
+type handler struct {
+	newInput func() any
+	call     func(ctx context.Context, in any) (any, error)
+}
 
-// op adapts a typed Service method to a handler: the body (validated
-// against the model already) is decoded into In, and Out is returned.
+// decode validates body against the operation's model and decodes it into
+// a fresh input value. The value is built from the canonical body
+// (apimodel.Operation.Decode): exactly the validated members under their
+// exact names, so encoding/json's case-insensitive matching has nothing to
+// alias and the operation sees exactly what the validator checked.
+func (h handler) decode(model *apimodel.Operation, body []byte) (any, error) {
+	canonical, err := model.Decode(body)
+	if err != nil {
+		return nil, err
+	}
+	in := h.newInput()
+	if err := json.Unmarshal(canonical, in); err != nil {
+		// Unreachable for a checked body (typeCheck bounds every number
+		// by its Java type); answered as a type error if it ever is not.
+		return nil, &apimodel.SerializationError{Message: msgMalformedJSON}
+	}
+	return in, nil
+}
+
+// op adapts a typed Service method to a handler.
 func op[In, Out any](fn func(context.Context, *In) (*Out, error)) handler {
-	return func(ctx context.Context, body []byte) (any, error) {
-		in := new(In)
-		if len(bytes.TrimSpace(body)) > 0 {
-			if err := json.Unmarshal(body, in); err != nil {
-				return nil, &apimodel.SerializationError{Message: msgMalformedJSON}
-			}
-		}
-		return fn(ctx, in)
+	return handler{
+		newInput: func() any { return new(In) },
+		call:     func(ctx context.Context, in any) (any, error) { return fn(ctx, in.(*In)) },
 	}
 }
 

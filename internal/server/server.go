@@ -214,16 +214,22 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := model.Validate(body); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	h := s.routes[name]
-	if h == nil {
+	h, ok := s.routes[name]
+	if !ok {
+		// Validation still comes first, as for every modelled operation.
+		if err := model.Validate(body); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		writeError(w, userpool.UnsupportedOperation, fmt.Sprintf(msgNotImplementedF, name))
 		return
 	}
-	out, err := h(r.Context(), body)
+	in, err := h.decode(model, body)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := h.call(r.Context(), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
