@@ -24,6 +24,8 @@ type config struct {
 	Dev             bool
 	IssuerBase      string
 	MaxBody         int64
+	BodyTimeout     time.Duration
+	BodyMemory      int64
 	LogLevel        string
 	LogFormat       string
 	Argon2          passhash.Params
@@ -83,6 +85,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.BoolVar(&c.Dev, "dev", false, "enable the development API under /_userpool/")
 	fs.StringVar(&c.IssuerBase, "issuer-base", "", "token issuer base URL (default http://<addr>); iss = <base>/<poolId>")
 	fs.Int64Var(&c.MaxBody, "max-body", server.DefaultMaxBody, "request body limit in bytes")
+	fs.DurationVar(&c.BodyTimeout, "body-timeout", server.DefaultBodyTimeout, "how long a request body may take to arrive after its headers (slow-client protection)")
+	fs.Int64Var(&c.BodyMemory, "max-body-memory", server.DefaultBodyMemory, "bytes all request bodies in flight may hold beyond 16 KiB each; a body that does not fit is refused")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
 	mem := fs.Uint("argon2-memory", uint(passhash.OWASP.Memory), "argon2id memory in KiB (OWASP: 19456)")
@@ -175,6 +179,8 @@ func (c *config) validate() error {
 	check((c.TLSCert == "") != (c.TLSKey == ""), "--tls-cert and --tls-key go together")
 	check(c.DBMaxConns < 1 || c.DBMaxConns > 10000, "--db-max-conns must be from 1 to 10000")
 	check(c.MaxBody < 1024, "--max-body %d: must be at least 1024", c.MaxBody)
+	check(c.BodyTimeout < 100*time.Millisecond, "--body-timeout must be at least 100ms")
+	check(c.BodyMemory < c.MaxBody, "--max-body-memory must be at least --max-body")
 	check(!oneOf(c.LogLevel, "debug", "info", "warn", "error"), "--log-level %q: want debug, info, warn or error", c.LogLevel)
 	check(!oneOf(c.LogFormat, "text", "json"), "--log-format %q: want text or json", c.LogFormat)
 	check(c.DevFixedCode != "" && !c.Dev, "--dev-fixed-code needs --dev")

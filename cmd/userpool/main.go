@@ -195,7 +195,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	scfg := server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, Dev: cfg.Dev, DevClock: devClock, MaxInFlight: cfg.MaxInFlight,
+	scfg := server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, BodyTimeout: cfg.BodyTimeout, BodyMemory: cfg.BodyMemory, Dev: cfg.Dev, DevClock: devClock, MaxInFlight: cfg.MaxInFlight,
 		AdminKeys: cfg.AdminKeys, AllowUnsigned: len(cfg.AdminKeys) == 0}
 	if m != nil {
 		scfg.Metrics, scfg.Observe = m.handler(), m.observeRequest

@@ -47,6 +47,8 @@ type envConfig struct {
 	svc         userpool.Config
 	keys        map[string]string
 	unsigned    bool
+	bodyTimeout time.Duration
+	bodyMemory  int64
 }
 
 // withAuth replaces the test key with keys (nil: none) and sets
@@ -57,6 +59,12 @@ func withAuth(keys map[string]string, unsigned bool) func(*envConfig) {
 
 // withMaxInFlight caps concurrent requests.
 func withMaxInFlight(n int) func(*envConfig) { return func(c *envConfig) { c.maxInFlight = n } }
+
+// withBodyTimeout sets how long a request body may take to arrive.
+func withBodyTimeout(d time.Duration) func(*envConfig) { return func(c *envConfig) { c.bodyTimeout = d } }
+
+// withBodyMemory sets the memory budget of bodies in flight.
+func withBodyMemory(n int64) func(*envConfig) { return func(c *envConfig) { c.bodyMemory = n } }
 
 // withDev mounts the development API (/_userpool/...).
 func withDev(c *envConfig) { c.dev = true }
@@ -118,7 +126,8 @@ func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 		t.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc, Dev: cfg.dev, DevClock: clock,
-		MaxInFlight: cfg.maxInFlight, AdminKeys: cfg.keys, AllowUnsigned: cfg.unsigned}))
+		MaxInFlight: cfg.maxInFlight, AdminKeys: cfg.keys, AllowUnsigned: cfg.unsigned,
+		BodyTimeout: cfg.bodyTimeout, BodyMemory: cfg.bodyMemory}))
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()

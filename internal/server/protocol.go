@@ -24,12 +24,14 @@ const (
 	serializationException    = "SerializationException"
 	unknownOperationException = "UnknownOperationException"
 	requestTooLargeException  = "RequestEntityTooLargeException"
+	requestTimeoutException   = "RequestTimeoutException"
 )
 
 // statusOf is the one status table (spec §1.4): Cognito answers every
 // modelled client error with 400, including TooManyRequestsException (the
 // live service returns 400 although the model says 429); WAF blocks are 403,
-// service faults 500, and an oversized body 413.
+// service faults 500, an oversized body 413 and a body that did not arrive
+// in time 408.
 func statusOf(code string) int {
 	switch code {
 	case userpool.InternalError:
@@ -38,6 +40,8 @@ func statusOf(code string) int {
 		return http.StatusForbidden
 	case requestTooLargeException:
 		return http.StatusRequestEntityTooLarge
+	case requestTimeoutException:
+		return http.StatusRequestTimeout
 	}
 	return http.StatusBadRequest
 }
@@ -49,6 +53,7 @@ const (
 	msgTooManyRequests = "Too many requests"                      // spec §1.4 (OBS)
 	msgMalformedJSON   = "Could not parse request body into json" // as apimodel; UNVERIFIED
 	msgBodyTooLarge    = "Request body is larger than the server's limit of %d bytes."
+	msgBodyTimeout     = "Request body was not received in time." // not an AWS text: AWS's front end has its own limits
 	msgNotImplementedF = "userpool does not implement %s."
 )
 

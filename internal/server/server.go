@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -39,8 +40,16 @@ type Config struct {
 	Observe func(operation, errorType string, status int, d time.Duration)
 	// MaxInFlight caps the requests handled at once (0: no cap). Beyond it
 	// the server answers TooManyRequestsException at once instead of
-	// queueing without bound: memory stays bounded under overload.
+	// queueing without bound: memory stays bounded under overload. A
+	// request counts only once its body has arrived.
 	MaxInFlight int
+	// BodyTimeout is how long a request body may take to arrive once its
+	// head has (DefaultBodyTimeout if 0); a slower one is answered 408.
+	BodyTimeout time.Duration
+	// BodyMemory is how many bytes all bodies being read or handled may
+	// hold beyond a 16 KiB allowance each (DefaultBodyMemory if 0); a body
+	// that does not fit is answered TooManyRequestsException.
+	BodyMemory int64
 	// AdminKeys maps access key IDs to secret keys for SigV4 verification
 	// of the IAM-authorised operations (all but the model's public ones).
 	AdminKeys map[string]string
@@ -60,6 +69,9 @@ type Server struct {
 	observe func(operation, errorType string, status int, d time.Duration)
 	slots   chan struct{} // in-flight cap; nil: none
 	iam     iam
+	// Request bodies: read whole before admission (body.go).
+	bodyTimeout time.Duration
+	budget      bodyBudget
 }
 
 // New builds the handler.
@@ -75,6 +87,8 @@ func New(cfg Config) *Server {
 	if s.maxBody == 0 {
 		s.maxBody = DefaultMaxBody
 	}
+	s.bodyTimeout = cmp.Or(cfg.BodyTimeout, DefaultBodyTimeout)
+	s.budget.free.Store(cmp.Or(cfg.BodyMemory, DefaultBodyMemory))
 	s.mux.HandleFunc("POST /{$}", s.serveAPI)
 	s.mux.HandleFunc("OPTIONS /{$}", s.preflight)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
@@ -113,6 +127,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, userpool.InternalError, msgInternal)
 		}
 	}()
+	if r.Body != nil && r.Body != http.NoBody && !exempt(r) {
+		var release func()
+		var err error
+		r, release, err = s.readBody(w, r)
+		defer release()
+		if err != nil {
+			s.bodyFailed(w, err)
+			return
+		}
+	}
+	// A slot is taken only for a request whose body is complete: a slow
+	// client holds its own connection, never a slot (readBody).
 	if !s.admit(r) {
 		writeError(w, userpool.TooManyRequests, msgTooManyRequests)
 		return
@@ -198,15 +224,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.wrongContentType(w)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		writeError(w, requestTooLargeException, fmt.Sprintf(msgBodyTooLarge, s.maxBody))
-		return
-	}
-	if err != nil {
-		return // the client went away mid-body; nothing to answer
-	}
+	body := bodyOf(r) // read whole by ServeHTTP, within --max-body and --body-timeout
 	if !model.Public {
 		if err := s.iam.check(r, body); err != nil {
 			s.log.Info("request not authenticated", "request_id", requestID(r), "target", name, "error", err.Code)
