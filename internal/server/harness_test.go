@@ -61,7 +61,9 @@ func withAuth(keys map[string]string, unsigned bool) func(*envConfig) {
 func withMaxInFlight(n int) func(*envConfig) { return func(c *envConfig) { c.maxInFlight = n } }
 
 // withBodyTimeout sets how long a request body may take to arrive.
-func withBodyTimeout(d time.Duration) func(*envConfig) { return func(c *envConfig) { c.bodyTimeout = d } }
+func withBodyTimeout(d time.Duration) func(*envConfig) {
+	return func(c *envConfig) { c.bodyTimeout = d }
+}
 
 // withBodyMemory sets the memory budget of bodies in flight.
 func withBodyMemory(n int64) func(*envConfig) { return func(c *envConfig) { c.bodyMemory = n } }
