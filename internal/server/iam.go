@@ -37,7 +37,7 @@ func (a *iam) check(r *http.Request, body []byte) *sigv4.Error {
 	}
 	// The wall clock, never the development clock: moving codes forward in
 	// time must not expire every signature.
-	_, verr := sigv4.Verify(r, body, a.now(), signingName, a.lookup)
+	_, verr := sigv4.Verify(r, body, a.now(), signingName, a.lookup, "x-amz-target", "content-type")
 	if verr == nil {
 		return nil
 	}

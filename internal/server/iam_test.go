@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 )
@@ -182,4 +183,44 @@ func TestAllowUnsigned(t *testing.T) {
 	keyed := newEnv(t, withAuth(map[string]string{testKeyID: testSecret}, true))
 	resp := keyed.do(keyed.unsignedRequest(tp+"CreateUserPool", amzCT, create))
 	wantRefusal(t, resp, 403, "MissingAuthenticationTokenException", exactly("Missing Authentication Token"))
+}
+
+// TestTargetAndContentTypeMustBeSigned: a signature that does not cover
+// X-Amz-Target (and Content-Type) could be replayed as another operation
+// with the same body: a captured AdminGetUser signed over host;x-amz-date
+// only became an AdminDisableUser. Both headers must be among the signed
+// ones, as must the payload hash.
+func TestTargetAndContentTypeMustBeSigned(t *testing.T) {
+	e := newEnv(t)
+	poolID := *e.pool().Id
+	e.confirmedUser(poolID, "victim", goodPassword)
+	body := `{"UserPoolId":"` + poolID + `","Username":"victim"}`
+	// Signed with neither header present, then both added: the signature
+	// covers host, x-amz-date and content-length only.
+	req := e.unsignedRequest("", "", body)
+	sign(t, req, body, testKeyID, testSecret, time.Now())
+	if sh := req.Header.Get("Authorization"); strings.Contains(sh, "x-amz-target") || strings.Contains(sh, "content-type") {
+		t.Fatalf("the test signed the target or content type: %s", sh)
+	}
+	req.Header.Set("X-Amz-Target", tp+"AdminDisableUser")
+	req.Header.Set("Content-Type", amzCT)
+	wantRefusal(t, e.do(req), 400, "IncompleteSignatureException", regexp.MustCompile(`X-Amz-Target`))
+	if !e.getUser(poolID, "victim").Enabled {
+		t.Fatal("the replayed signature disabled the user")
+	}
+
+	// Target signed, content type not.
+	req = e.unsignedRequest(tp+"AdminGetUser", "", body)
+	sign(t, req, body, testKeyID, testSecret, time.Now())
+	req.Header.Set("Content-Type", amzCT)
+	wantRefusal(t, e.do(req), 400, "IncompleteSignatureException", regexp.MustCompile(`Content-Type`))
+
+	// An unsigned payload is not accepted either.
+	req = e.unsignedRequest(tp+"AdminGetUser", amzCT, body)
+	req.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+	creds := aws.Credentials{AccessKeyID: testKeyID, SecretAccessKey: testSecret}
+	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, "UNSIGNED-PAYLOAD", "cognito-idp", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	wantRefusal(t, e.do(req), 400, "InvalidSignatureException", regexp.MustCompile(`does not match`))
 }

@@ -15,6 +15,7 @@ const (
 	errBadDate
 	errHostNotSigned
 	errDateNotSigned
+	errHeaderNotSigned
 	errScopeService
 	errScopeTerminator
 	errScopeDate
@@ -59,6 +60,8 @@ var messages = [numKinds]message{
 		"UNVERIFIED, recalled AWS wording"},
 	errDateNotSigned: {incomplete, 400, "'X-Amz-Date' or 'Date' must be a 'SignedHeader' in the AWS Authorization.",
 		"UNVERIFIED wording"},
+	errHeaderNotSigned: {incomplete, 400, "'%s' must be a 'SignedHeader' in the AWS Authorization.",
+		"UNVERIFIED wording, modelled on the Host text"},
 	errScopeService: {invalidSig, 400, "Credential should be scoped to correct service: '%s'. ",
 		"UNVERIFIED, recalled AWS wording (trailing space is AWS's)"},
 	errScopeTerminator: {invalidSig, 400, "Credential should be scoped with a valid terminator: 'aws4_request', not '%s'. ",

@@ -57,7 +57,11 @@ type authorization struct {
 // region in the scope is not checked: a self-hosted server accepts whatever
 // region its clients are configured with. On success it returns the access
 // key ID; every failure is an *Error.
-func Verify(r *http.Request, body []byte, now time.Time, service string, lookup Lookup) (string, error) {
+//
+// required names further headers (lower case) that must be among the
+// signed ones: for the AWS JSON protocol x-amz-target and content-type, so
+// that a captured signature cannot be replayed as another operation.
+func Verify(r *http.Request, body []byte, now time.Time, service string, lookup Lookup, required ...string) (string, error) {
 	values := r.Header.Values("Authorization")
 	if len(values) == 0 || strings.TrimSpace(values[0]) == "" {
 		return "", newError(errMissingToken)
@@ -76,6 +80,11 @@ func Verify(r *http.Request, body []byte, now time.Time, service string, lookup 
 	}
 	if !signed["host"] {
 		return "", newError(errHostNotSigned)
+	}
+	for _, h := range required {
+		if !signed[h] {
+			return "", newError(errHeaderNotSigned, http.CanonicalHeaderKey(h))
+		}
 	}
 	reqTime, err := requestTime(r, signed)
 	if err != nil {

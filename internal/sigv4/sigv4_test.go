@@ -353,3 +353,17 @@ func TestVerifyAWSCLI(t *testing.T) {
 	_, err = Verify(c.req, changed, time.Now(), testService, lookup)
 	wantErr(t, err, invalidSig, sigMismatch, 400)
 }
+
+// TestVerifyRequiredHeaders: headers the caller requires must be signed.
+func TestVerifyRequiredHeaders(t *testing.T) {
+	r, body := signed(t, signOpts{})
+	if _, err := Verify(r, body, signTime, testService, lookup, "x-amz-target", "content-type"); err != nil {
+		t.Fatalf("SDK-signed request with both headers signed: %v", err)
+	}
+	_, err := Verify(r, body, signTime, testService, lookup, "x-amz-target", "x-amz-security-token")
+	var e *Error
+	if !errors.As(err, &e) || e.Code != "IncompleteSignatureException" ||
+		e.Message != "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization." {
+		t.Fatalf("got %v", err)
+	}
+}
