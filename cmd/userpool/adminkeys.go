@@ -16,6 +16,13 @@ const errNoAdminKeys = `admin operations (Admin*, CreateUserPool, ...) need SigV
   or --admin-keys-file FILE with one AKID:SECRET per line;
   for local development only, --dev on a loopback --addr accepts unsigned admin calls`
 
+// errDevNotLoopback refuses the development API on the network by
+// accident: its live reset codes give the same power as
+// AdminSetUserPassword, to anyone who can reach the address.
+const errDevNotLoopback = `--dev on %s would serve live reset codes and the movable clock to the network;
+  use a loopback --addr (127.0.0.1:9229), or add --dev-listen-public (with admin keys,
+  which the development API then requires) if other machines must reach it`
+
 // adminKeys collects --admin-keys and --admin-keys-file into one map of
 // access key ID → secret. Errors name the key ID or line, never a secret.
 func adminKeys(list, file string) (map[string]string, error) {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -41,6 +42,9 @@ type config struct {
 	LimitSignIns    int
 	SignInWindow    time.Duration
 	Metrics         bool
+	MetricsAddr     string
+	DevListenPublic bool
+	CORSOrigins     []string
 	Delivery        deliveryConfig
 	LambdaEndpoint  string
 	DBMaxConns      int
@@ -82,7 +86,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", 16, "PostgreSQL: connections in the pool")
 	fs.BoolVar(&c.DBMigrate, "db-migrate", true, "apply pending database migrations at start (else run `userpool migrate`)")
 	fs.StringVar(&c.Region, "region", "us-east-1", "region used in pool IDs, ARNs and issuer URLs")
-	fs.BoolVar(&c.Dev, "dev", false, "enable the development API under /_userpool/")
+	fs.BoolVar(&c.Dev, "dev", false, "enable the development API under /_userpool/ (loopback --addr only, unless --dev-listen-public)")
+	fs.BoolVar(&c.DevListenPublic, "dev-listen-public", false, "with --dev on a non-loopback --addr: serve the development API (live codes, the clock) to the network, to admin keys only")
+	corsOrigins := fs.String("cors-origins", "", "browser origins (e.g. http://localhost:3000, comma-separated) that may make unsigned admin calls with --dev and no keys")
 	fs.StringVar(&c.IssuerBase, "issuer-base", "", "token issuer base URL (default http://<addr>); iss = <base>/<poolId>")
 	fs.Int64Var(&c.MaxBody, "max-body", server.DefaultMaxBody, "request body limit in bytes")
 	fs.DurationVar(&c.BodyTimeout, "body-timeout", server.DefaultBodyTimeout, "how long a request body may take to arrive after its headers (slow-client protection)")
@@ -103,7 +109,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.IntVar(&c.LimitSignIns, "limit-signins", 5, "password sign-in attempts per user per --limit-signin-window before \"Password attempts exceeded\" (0: off)")
 	fs.DurationVar(&c.SignInWindow, "limit-signin-window", 15*time.Minute, "rolling window of --limit-signins; a successful sign-in resets the count")
 	fs.Float64Var(&c.RecoveryRPS, "limit-recovery-rps", 0, "ForgotPassword+ConfirmForgotPassword requests/s per pool and process (0: off; Cognito's quota is 30/s per account)")
-	fs.BoolVar(&c.Metrics, "metrics", true, "serve Prometheus metrics at /metrics")
+	fs.BoolVar(&c.Metrics, "metrics", true, "serve Prometheus metrics at /metrics on --metrics-addr")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", "127.0.0.1:9230", "listen address of /metrics (host:port; not the API's: its counters are for operators only)")
 	fs.IntVar(&c.MaxInFlight, "max-inflight", 512, "requests handled at once; more are answered TooManyRequestsException (0: no cap)")
 	fs.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS (and HTTP/2) with this PEM certificate chain (with --tls-key)")
 	fs.StringVar(&c.TLSKey, "tls-key", "", "PEM private key for --tls-cert")
@@ -123,6 +130,11 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.DurationVar(&d.Backoff, "delivery-backoff", 2*time.Second, "first retry delay; it doubles per attempt (with jitter) up to 10m")
 	if err := parseWithEnv(fs, args, getenv); err != nil {
 		return nil, err
+	}
+	for _, o := range strings.Split(*corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
 	}
 	if d.SMSWebhook != "" && d.SMS == "" {
 		d.SMS = "webhook"
@@ -205,7 +217,14 @@ func (c *config) validate() error {
 		errs = append(errs, err)
 	}
 	c.AdminKeys = keys
-	check(err == nil && len(keys) == 0 && !(c.Dev && loopback(c.Addr)), errNoAdminKeys)
+	check(err == nil && len(keys) == 0 && !(c.Dev && loopback(c.Addr) && !c.DevListenPublic), errNoAdminKeys)
+	check(c.Dev && !loopback(c.Addr) && !c.DevListenPublic, errDevNotLoopback, c.Addr)
+	check(c.DevListenPublic && !c.Dev, "--dev-listen-public needs --dev")
+	check(c.Metrics && (c.MetricsAddr == "" || !strings.Contains(c.MetricsAddr, ":")), "--metrics-addr %q: want host:port", c.MetricsAddr)
+	for _, o := range c.CORSOrigins {
+		u, perr := url.Parse(o)
+		check(perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "", "--cors-origins %q: want scheme://host[:port]", o)
+	}
 	return errors.Join(errs...)
 }
 

@@ -196,9 +196,14 @@ func waitRecipients(t *testing.T, s *smtptest.Server, n int, within time.Duratio
 	}
 }
 
+// scrape reads the metrics of the server at url (on their own listener).
 func scrape(t *testing.T, url string) string {
 	t.Helper()
-	resp, err := http.Get(url + "/metrics")
+	m, _ := metricsByServe.Load(url)
+	if m == nil || m == "" {
+		t.Fatalf("no metrics address known for %s", url)
+	}
+	resp, err := http.Get(m.(string) + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

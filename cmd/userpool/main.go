@@ -195,19 +195,31 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	scfg := server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, BodyTimeout: cfg.BodyTimeout, BodyMemory: cfg.BodyMemory, Dev: cfg.Dev, DevClock: devClock, MaxInFlight: cfg.MaxInFlight,
-		AdminKeys: cfg.AdminKeys, AllowUnsigned: len(cfg.AdminKeys) == 0}
+	scfg := server.Config{Service: svc, Log: log, MaxBody: cfg.MaxBody, BodyTimeout: cfg.BodyTimeout, BodyMemory: cfg.BodyMemory,
+		Dev: cfg.Dev, DevClock: devClock, DevPublic: cfg.DevListenPublic, MaxInFlight: cfg.MaxInFlight,
+		AdminKeys: cfg.AdminKeys, AllowUnsigned: len(cfg.AdminKeys) == 0, CORSOrigins: cfg.CORSOrigins}
 	if m != nil {
-		scfg.Metrics, scfg.Observe = m.handler(), m.observeRequest
+		scfg.Observe = m.observeRequest
 	}
 	handler := server.New(scfg)
 	logAdminAuth(log, cfg.AdminKeys)
+	if cfg.DevListenPublic {
+		log.Warn("DEVELOPMENT API OPEN TO THE NETWORK (--dev-listen-public): anyone holding an admin key can read live reset codes "+
+			"and move the clock at /_userpool/; never run this in production", "addr", ln.Addr().String())
+	}
 	// Slow or oversized clients cannot hold connections or memory: header
 	// and whole-request deadlines, a header size cap (431 beyond it), and
 	// the body cap and in-flight cap inside the handler.
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: cfg.HeaderTimeout, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	var metricsSrv *http.Server
+	if m != nil {
+		if metricsSrv, err = serveMetrics(cfg.MetricsAddr, m, log, stdout); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCert != "" {
@@ -235,6 +247,9 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && serveErr == nil {
 		serveErr = fmt.Errorf("shutdown: %w", err)
+	}
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(sctx)
 	}
 	stopWorker()
 	<-sweepDone

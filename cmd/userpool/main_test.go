@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -34,7 +35,8 @@ func startServeLogging(t *testing.T, logw io.Writer, extra ...string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "u.db"),
-		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error", "--admin-keys", adminKeyArg}, extra...)
+		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "error", "--admin-keys", adminKeyArg,
+		"--metrics-addr", "127.0.0.1:0"}, extra...)
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, func(string) string { return "" }, pw, logw) }()
 	t.Cleanup(func() {
@@ -46,16 +48,26 @@ func startServeLogging(t *testing.T, logw io.Writer, extra ...string) string {
 	return waitListening(t, pr)
 }
 
-var listening = regexp.MustCompile(`listening on (https?://\S+)`)
+var (
+	listening      = regexp.MustCompile(`listening on (https?://\S+)`)
+	metricsAt      = regexp.MustCompile(`metrics on (http://\S+)/metrics`)
+	metricsByServe sync.Map // API URL → metrics URL, for scrape
+)
 
-// waitListening reads the server's stdout until it announces its address.
+// waitListening reads the server's stdout until it announces its address
+// (after its metrics address, which it remembers for scrape).
 func waitListening(t *testing.T, r io.Reader) string {
 	t.Helper()
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(r)
+		metrics := ""
 		for sc.Scan() {
+			if m := metricsAt.FindStringSubmatch(sc.Text()); m != nil {
+				metrics = m[1]
+			}
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				metricsByServe.Store(m[1], metrics)
 				found <- m[1]
 				break
 			}

@@ -27,6 +27,7 @@ func messages(ctx context.Context, args []string, getenv func(string) string, st
 	wait := fs.Duration("wait", 0, "wait this long for a message when there is none yet")
 	asJSON := fs.Bool("json", false, "print the API's JSON instead of a table")
 	codeOnly := fs.Bool("code", false, "print only the newest message's code")
+	key := fs.String("admin-key", "", "AKID:SECRET for a server started with --dev-listen-public")
 	if err := parseWithEnv(fs, args, getenv); err != nil {
 		return err
 	}
@@ -36,7 +37,7 @@ func messages(ctx context.Context, args []string, getenv func(string) string, st
 			q.Set(k, v)
 		}
 	}
-	body, err := fetchInbox(ctx, strings.TrimRight(*endpoint, "/")+"/_userpool/messages?"+q.Encode(), *wait)
+	body, err := fetchInbox(ctx, strings.TrimRight(*endpoint, "/")+"/_userpool/messages?"+q.Encode(), *wait, *key)
 	if err != nil {
 		return err
 	}
@@ -60,12 +61,15 @@ func messages(ctx context.Context, args []string, getenv func(string) string, st
 	return printMessages(stdout, doc.Messages)
 }
 
-func fetchInbox(ctx context.Context, u string, wait time.Duration) ([]byte, error) {
+func fetchInbox(ctx context.Context, u string, wait time.Duration, key string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, wait+30*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -2,6 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -89,4 +94,26 @@ func (m *metrics) observeRequest(op, errType string, status int, d time.Duration
 
 func (m *metrics) messageEvent(medium, event string) {
 	m.messages.WithLabelValues(medium, event).Inc()
+}
+
+// serveMetrics serves /metrics on its own listener (--metrics-addr, loopback
+// by default), never on the API's: the counters are for operators, and on
+// a public port they could tell an outsider more than the API does.
+func serveMetrics(addr string, m *metrics, log *slog.Logger, stdout io.Writer) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-addr %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 16 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener failed", "err", err)
+		}
+	}()
+	fmt.Fprintf(stdout, "userpool metrics on http://%s/metrics\n", ln.Addr())
+	return srv, nil
 }

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/userpool/userpool/internal/sigv4"
 	"github.com/userpool/userpool/internal/userpool"
 )
 
@@ -20,11 +23,60 @@ const maxWait = 50 * time.Second
 //
 // Routes are exact patterns: a /_userpool/ prefix would overlap the
 // /{pool}/.well-known/ routes.
-func registerDevAPI(mux *http.ServeMux, svc *userpool.Service, clock *userpool.DevClock) {
-	mux.HandleFunc("GET /_userpool/messages", func(w http.ResponseWriter, r *http.Request) { listMessages(svc, w, r) })
-	mux.HandleFunc("GET /_userpool/inbox", serveInbox)
-	mux.HandleFunc("GET /_userpool/clock", func(w http.ResponseWriter, r *http.Request) { writeClock(w, clock) })
-	mux.HandleFunc("POST /_userpool/clock", func(w http.ResponseWriter, r *http.Request) { moveClock(clock, w, r) })
+func (s *Server) registerDevAPI(svc *userpool.Service, clock *userpool.DevClock) {
+	handle := func(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, s.devGuard(h)) }
+	handle("GET /_userpool/messages", func(w http.ResponseWriter, r *http.Request) { listMessages(svc, w, r) })
+	handle("GET /_userpool/clock", func(w http.ResponseWriter, r *http.Request) { writeClock(w, clock) })
+	handle("POST /_userpool/clock", func(w http.ResponseWriter, r *http.Request) { moveClock(clock, w, r) })
+	// The page holds no data (it fetches the messages with the key the
+	// user gives it), so it needs no key itself.
+	s.mux.HandleFunc("GET /_userpool/inbox", serveInbox)
+}
+
+// devGuard admits a development API request. Its codes give the same power
+// as AdminSetUserPassword, so:
+//   - with --dev-listen-public every call needs an admin key, as a SigV4
+//     signature or "Authorization: Bearer AKID:SECRET";
+//   - on loopback (no key needed) the request must be addressed to a
+//     loopback name — a page that rebinds its own name to 127.0.0.1 (DNS
+//     rebinding) arrives with its own Host — and a browser call must come
+//     from a loopback page or a --cors-origins one (a cross-site form post
+//     needs no preflight).
+func (s *Server) devGuard(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		switch o, sent := origin(r); {
+		case s.devPublic:
+			if !s.devKeyOK(r) {
+				devError(w, http.StatusForbidden, "the development API needs an admin key: a SigV4 signature or Authorization: Bearer AKID:SECRET")
+				return
+			}
+		case !loopbackHost(r.Host):
+			devError(w, http.StatusForbidden, "the development API answers only requests to localhost, 127.0.0.1 or [::1] "+
+				"(to reach it from elsewhere, start with --dev-listen-public and admin keys)")
+			return
+		case sent && !loopbackOrigin(o) && !s.corsOrigins[o]:
+			devError(w, http.StatusForbidden, "the development API does not answer pages from other origins")
+			return
+		}
+		next(w, r)
+	}
+}
+
+// devKeyOK checks a development API request's admin key.
+func (s *Server) devKeyOK(r *http.Request) bool {
+	auth := r.Header.Get("Authorization")
+	if token, ok := strings.CutPrefix(auth, "Bearer "); ok {
+		id, secret, ok := strings.Cut(token, ":")
+		want, known := s.iam.keys[id]
+		// Compared in constant time; an unknown ID is compared too, so the
+		// time taken does not tell which IDs exist.
+		return subtle.ConstantTimeCompare([]byte(secret), []byte(want)) == 1 && ok && known
+	}
+	if auth == "" || len(s.iam.keys) == 0 {
+		return false
+	}
+	_, err := sigv4.Verify(r, bodyOf(r), s.iam.now(), signingName, s.iam.lookup)
+	return err == nil
 }
 
 func devJSON(w http.ResponseWriter, status int, v any) {

@@ -49,6 +49,7 @@ type envConfig struct {
 	unsigned    bool
 	bodyTimeout time.Duration
 	bodyMemory  int64
+	corsOrigins []string
 }
 
 // withAuth replaces the test key with keys (nil: none) and sets
@@ -67,6 +68,11 @@ func withBodyTimeout(d time.Duration) func(*envConfig) {
 
 // withBodyMemory sets the memory budget of bodies in flight.
 func withBodyMemory(n int64) func(*envConfig) { return func(c *envConfig) { c.bodyMemory = n } }
+
+// withCORSOrigins lists origins that may make unsigned admin calls.
+func withCORSOrigins(origins ...string) func(*envConfig) {
+	return func(c *envConfig) { c.corsOrigins = origins }
+}
 
 // withDev mounts the development API (/_userpool/...).
 func withDev(c *envConfig) { c.dev = true }
@@ -129,7 +135,7 @@ func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 	}
 	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc, Dev: cfg.dev, DevClock: clock,
 		MaxInFlight: cfg.maxInFlight, AdminKeys: cfg.keys, AllowUnsigned: cfg.unsigned,
-		BodyTimeout: cfg.bodyTimeout, BodyMemory: cfg.bodyMemory}))
+		BodyTimeout: cfg.bodyTimeout, BodyMemory: cfg.bodyMemory, CORSOrigins: cfg.corsOrigins}))
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()

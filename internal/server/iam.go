@@ -27,12 +27,15 @@ func (a *iam) lookup(id string) (string, bool) {
 	return secret, ok
 }
 
+// open reports whether admin calls are accepted without a signature.
+func (a *iam) open() bool { return len(a.keys) == 0 && a.unsigned }
+
 // check verifies r's signature over body. Configured keys always win: a
 // server with keys verifies every admin call even in development. Without
 // keys and without AllowUnsigned every admin call is refused, so a
 // zero-value Config is closed, not open.
 func (a *iam) check(r *http.Request, body []byte) *sigv4.Error {
-	if len(a.keys) == 0 && a.unsigned {
+	if a.open() {
 		return nil
 	}
 	// The wall clock, never the development clock: moving codes forward in

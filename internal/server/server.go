@@ -32,8 +32,10 @@ type Config struct {
 	// DevClock as the clock it moves; without Dev those paths are 404.
 	Dev      bool
 	DevClock *userpool.DevClock
-	// Metrics, when set, is served at GET /metrics.
-	Metrics http.Handler
+	// DevPublic makes the development API require an admin key (AdminKeys)
+	// on every call, for a server reachable from other machines
+	// (--dev-listen-public); without it the API answers loopback only.
+	DevPublic bool
 	// Observe, when set, is called after every AWS JSON request with the
 	// operation, the error type ("" for success), the status and the time
 	// taken; the caller feeds its metrics with it.
@@ -57,6 +59,10 @@ type Config struct {
 	// when AdminKeys is empty. Without keys and without it, every such
 	// operation is refused with MissingAuthenticationTokenException.
 	AllowUnsigned bool
+	// CORSOrigins are the browser origins (scheme://host[:port]) that may
+	// make unsigned admin calls when AllowUnsigned is in effect. Every other
+	// origin may only make public calls unsigned (cors.go).
+	CORSOrigins []string
 }
 
 // Server is the HTTP handler.
@@ -69,6 +75,9 @@ type Server struct {
 	observe func(operation, errorType string, status int, d time.Duration)
 	slots   chan struct{} // in-flight cap; nil: none
 	iam     iam
+	// corsOrigins may make unsigned admin calls (cors.go).
+	corsOrigins map[string]bool
+	devPublic   bool // the development API needs an admin key (devapi.go)
 	// Request bodies: read whole before admission (body.go).
 	bodyTimeout time.Duration
 	budget      bodyBudget
@@ -87,6 +96,10 @@ func New(cfg Config) *Server {
 	if s.maxBody == 0 {
 		s.maxBody = DefaultMaxBody
 	}
+	s.corsOrigins = make(map[string]bool, len(cfg.CORSOrigins))
+	for _, o := range cfg.CORSOrigins {
+		s.corsOrigins[strings.TrimSuffix(o, "/")] = true
+	}
 	s.bodyTimeout = cmp.Or(cfg.BodyTimeout, DefaultBodyTimeout)
 	s.budget.free.Store(cmp.Or(cfg.BodyMemory, DefaultBodyMemory))
 	s.mux.HandleFunc("POST /{$}", s.serveAPI)
@@ -94,14 +107,12 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("GET /{pool}/.well-known/jwks.json", s.jwks)
 	s.mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", s.openidConfiguration)
-	if cfg.Metrics != nil {
-		s.mux.Handle("GET /metrics", cfg.Metrics)
-	}
 	if cfg.Dev {
 		if cfg.DevClock == nil {
 			cfg.DevClock = &userpool.DevClock{}
 		}
-		registerDevAPI(s.mux, cfg.Service, cfg.DevClock)
+		s.devPublic = cfg.DevPublic
+		s.registerDevAPI(cfg.Service, cfg.DevClock)
 	}
 	return s
 }
@@ -158,8 +169,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// admit takes an in-flight slot without waiting. Health checks and metrics
-// are exempt, so an overloaded server can still be observed.
+// admit takes an in-flight slot without waiting. Health checks are exempt,
+// so an overloaded server can still be observed (metrics have a listener
+// of their own).
 func (s *Server) admit(r *http.Request) bool {
 	if s.slots == nil || exempt(r) {
 		return true
@@ -178,7 +190,7 @@ func (s *Server) leave(r *http.Request) {
 	}
 }
 
-func exempt(r *http.Request) bool { return r.URL.Path == "/healthz" || r.URL.Path == "/metrics" }
+func exempt(r *http.Request) bool { return r.URL.Path == "/healthz" }
 
 // statusWriter remembers the status written, for logs and metrics.
 type statusWriter struct {
@@ -226,6 +238,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	body := bodyOf(r) // read whole by ServeHTTP, within --max-body and --body-timeout
 	if !model.Public {
+		if s.iam.open() && !s.unsignedAdminOK(w, r) {
+			return
+		}
 		if err := s.iam.check(r, body); err != nil {
 			s.log.Info("request not authenticated", "request_id", requestID(r), "target", name, "error", err.Code)
 			writeErrorStatus(w, err.Status, err.Code, err.Message)

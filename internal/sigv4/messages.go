@@ -87,3 +87,8 @@ func newError(k kind, args ...any) *Error {
 	}
 	return &Error{Code: m.code, Message: text, Status: m.status}
 }
+
+// MissingToken is the error for a call that needed a signature and carried
+// none; servers use it where they refuse a call as unsigned on grounds of
+// their own (e.g. a cross-origin admin call in an unsigned development mode).
+func MissingToken() *Error { return newError(errMissingToken) }
