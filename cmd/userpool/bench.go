@@ -53,6 +53,7 @@ func parseBench(args []string, getenv func(string) string, stderr io.Writer) (lo
 	fs.StringVar(&o.SecretAccessKey, "secret-access-key", "", "secret key to sign admin operations with (default $AWS_SECRET_ACCESS_KEY)")
 	fs.StringVar(&o.Region, "region", "us-east-1", "region in the signature")
 	fs.IntVar(&o.ServerPID, "server-pid", 0, "the server's process ID, for its RSS (default: the local process listening on the endpoint's port)")
+	fs.IntVar(&o.SlowBodies, "slow-bodies", 0, fmt.Sprintf("hold this many slow-body connections open during forgot and flow (0 to %d): the server must still serve everyone else", loadgen.MaxSlowBodies))
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := parseWithEnv(fs, args, getenv); err != nil {
 		return o, false, err

@@ -47,6 +47,9 @@ type Options struct {
 	// ServerPID is the process whose RSS is reported; 0 detects it from
 	// the endpoint's port when the server is on this machine.
 	ServerPID int
+	// SlowBodies is how many slow-body connections (a request head and part
+	// of a body, then nothing) are held open during the timed phases.
+	SlowBodies int
 	// Log receives progress lines (nil: none).
 	Log io.Writer
 }
@@ -71,6 +74,8 @@ func (o *Options) Validate() error {
 	check(o.Password == "", "--password must not be empty")
 	check((o.AccessKeyID == "") != (o.SecretAccessKey == ""), "--access-key-id and --secret-access-key go together")
 	check(o.ServerPID < 0, "--server-pid %d: want a process ID", o.ServerPID)
+	check(o.SlowBodies < 0 || o.SlowBodies > MaxSlowBodies, "--slow-bodies %d: want 0 to %d", o.SlowBodies, MaxSlowBodies)
+	check(o.SlowBodies > 0 && !strings.HasPrefix(o.Endpoint, "http://"), "--slow-bodies needs an http:// endpoint")
 	check(o.Op == "forgot" && o.Client == "", "--op forgot needs --client (from a setup run)")
 	check(o.Op == "flow" && (o.Pool == "" || o.Client == ""), "--op flow needs --pool and --client (from a setup run)")
 	return errors.Join(errs...)
@@ -157,6 +162,16 @@ func (r *runner) run(ctx context.Context) error {
 		if err := r.measure(ctx, "setup", "user", r.setup); err != nil {
 			return err
 		}
+	}
+	if r.opts.SlowBodies > 0 && op != "setup" {
+		u, _ := parseEndpoint(r.opts.Endpoint)
+		held := holdSlowBodies(ctx, hostPort(u), r.opts.SlowBodies)
+		r.logf("holding %d slow-body connections", r.opts.SlowBodies)
+		defer func() { r.logf("slow-body connections: %d opened in all", held.end()) }()
+		for i := 0; i < 100 && held.open.Load() < int64(r.opts.SlowBodies); i++ {
+			time.Sleep(20 * time.Millisecond) // let them connect before the clock starts (at most 2 s)
+		}
+		r.logf("%d slow-body connections open", held.open.Load())
 	}
 	if op == "forgot" || op == "all" {
 		if err := r.measure(ctx, "forgot", "request", r.forgot); err != nil {

@@ -27,6 +27,13 @@ const (
 // keys, admin operations need a signature; dev mounts the inbox.
 func testServer(t *testing.T, keys map[string]string, dev bool) string {
 	t.Helper()
+	return testServerConfig(t, server.Config{AdminKeys: keys, AllowUnsigned: len(keys) == 0, Dev: dev})
+}
+
+// testServerConfig is testServer with the given server configuration
+// (Service and DevClock are filled in).
+func testServerConfig(t *testing.T, cfg server.Config) string {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "bench.db"))
 	if err != nil {
@@ -43,8 +50,8 @@ func testServer(t *testing.T, keys map[string]string, dev bool) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Config{Service: svc, Dev: dev, DevClock: clock,
-		AdminKeys: keys, AllowUnsigned: len(keys) == 0}))
+	cfg.Service, cfg.DevClock = svc, clock
+	srv := httptest.NewServer(server.New(cfg))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
@@ -278,5 +285,27 @@ func TestBodiesAreJSON(t *testing.T) {
 	}
 	if AltPassword(DefaultPassword) != "Bench-Passw0rd?" || AltPassword("x") != "x?" {
 		t.Error("AltPassword")
+	}
+}
+
+// TestSlowBodiesDuringForgot: with --slow-bodies the run holds that many
+// stalled bodies open while it measures; a server that takes in-flight
+// slots only for complete bodies serves every normal request.
+func TestSlowBodiesDuringForgot(t *testing.T) {
+	o := baseOptions(testServerConfig(t, server.Config{AllowUnsigned: true, MaxInFlight: 4}))
+	rep, err := Run(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Op, o.Pool, o.Client, o.Requests, o.SlowBodies = "forgot", rep.UserPoolID, rep.ClientID, 200, 40
+	var log strings.Builder
+	o.Log = &log
+	rep, err = Run(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := onlyPhase(t, rep, "forgot", 200)
+	if p.Errors != 0 || !strings.Contains(log.String(), "40 slow-body connections open") {
+		t.Fatalf("errors %d (%v); log:\n%s", p.Errors, p.ErrorTypes, log.String())
 	}
 }
