@@ -41,7 +41,9 @@ func (s *Service) unknownCodeRequest(ctx context.Context, c *clientView, typed s
 //   - costs what a real answer costs: the attempt of subject counted, and
 //     the suppressed record written, in one transaction as a real code and
 //     its message are (limitedCode), so timing tells nothing; and it is
-//     limited like a real request, so the limit tells nothing either.
+//     limited like a real request, so the limit tells nothing either;
+//   - is reported to the MessageSimulated hook as a real message is to
+//     MessageQueued, so metrics tell nothing.
 func (s *Service) simulate(ctx context.Context, c *clientView, typed, username, subject string, p codePurpose, kind, reason string) (*CodeDeliveryDetailsType, error) {
 	t := s.simulatedTarget(c.pool, typed)
 	err := s.limitedTx(ctx, c.pool.ID, subject, attemptRequest, p, func(tx store.Store) error {
@@ -52,6 +54,9 @@ func (s *Service) simulate(ctx context.Context, c *clientView, typed, username, 
 		return nil, err
 	}
 	s.msgSignal.fire() // a suppressed record: nothing to deliver, but inbox pollers see it
+	if s.cfg.MessageSimulated != nil {
+		s.cfg.MessageSimulated(t.medium)
+	}
 	return t.details(), nil
 }
 
