@@ -64,7 +64,10 @@ var (
 	byUsername = maskTyping{"by username",
 		func(i int) string { return letter(i) + "user" },
 		func(i int) string { return letter(i) + "ghost" }}
-	byPhone = maskTyping{"by phone", realPhone, unknownPhone}
+	byPhone           = maskTyping{"by phone", realPhone, unknownPhone}
+	byCapitalUsername = maskTyping{"by capitalised username",
+		func(i int) string { return strings.ToUpper(letter(i)) + "user" },
+		func(i int) string { return strings.ToUpper(letter(i)) + "ghost" }}
 )
 
 func maskCases() []maskCase {
@@ -83,6 +86,11 @@ func maskCases() []maskCase {
 			emailUser, []maskTyping{byEmail}},
 		{"email alias, case-insensitive", []func(*cip.CreateUserPoolInput){aliasAttributes("email"), caseInsensitive},
 			aliasUser, []maskTyping{byEmail, byUpperEmail, byUsername}},
+		// Case-sensitive: the user is "Auser", the email lower case.
+		{"email alias, case-sensitive", []func(*cip.CreateUserPoolInput){aliasAttributes("email")},
+			func(i int) (string, []types.AttributeType) {
+				return strings.ToUpper(letter(i)) + "user", verifiedEmail(realEmail(i))
+			}, []maskTyping{byEmail, byCapitalUsername}},
 		{"phone alias", []func(*cip.CreateUserPoolInput){aliasAttributes("phone_number")},
 			phoneUser, []maskTyping{byPhone}},
 		// Phone first, and every user has a verified phone (required and
@@ -112,11 +120,23 @@ func answerShape(typed string, d *types.CodeDeliveryDetailsType) string {
 	}
 	local, domain, _ := strings.Cut(dest, "@")
 	tLocal, tDomain, _ := strings.Cut(typed, "@")
-	return fmt.Sprintf("%s %s local=%v domain=%v", d.DeliveryMedium, aws.ToString(d.AttributeName),
-		firstRuneOf(local) == firstRuneOf(tLocal), tDomain != "" && firstRuneOf(domain) == firstRuneOf(tDomain))
+	return fmt.Sprintf("%s %s local=%s domain=%s", d.DeliveryMedium, aws.ToString(d.AttributeName),
+		sameFirst(local, tLocal), sameFirst(domain, tDomain))
 }
 
-func firstRuneOf(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
+// sameFirst compares the first characters of the masked and typed parts:
+// "same", "other case" or "other".
+func sameFirst(masked, typed string) string {
+	m, _ := utf8.DecodeRuneInString(masked)
+	t, _ := utf8.DecodeRuneInString(typed)
+	switch {
+	case typed != "" && m == t:
+		return "same"
+	case typed != "" && strings.EqualFold(string(m), string(t)):
+		return "other case"
+	}
+	return "other"
+}
 
 func TestSimulatedDestinationLooksReal(t *testing.T) {
 	t.Parallel()

@@ -74,8 +74,9 @@ func (s *Service) simulate(ctx context.Context, c *clientView, typed, username, 
 //   - a phone number: the typed number, which a real lookup matched as
 //     given (spec §2.3), so the real answer shows the same last four digits
 //     and length;
-//   - a plain username: the folded username's first letter, since a real
-//     user's email most often starts like their username, and a domain
+//   - a plain username: its first letter in lower case (in any pool),
+//     since a real user's email most often starts like their username and
+//     is most often stored in lower case, and a domain
 //     letter from an HMAC of the pool and the name, so stable per name and
 //     unrelated to it, as a real user's domain is. A name shaped as a sub
 //     (a UUID) resolves a real user whose email is unrelated to it: both
@@ -99,7 +100,7 @@ func (s *Service) simulatedTarget(pool *poolView, typed string) target {
 	if emailShape.MatchString(typed) {
 		return emailTarget(pool.doc.norm("email", typed))
 	}
-	local := firstRune(pool.doc.norm("username", typed))
+	local := firstRune(foldCase(typed)) // lower case even in case-sensitive pools: emails mostly are
 	if _, err := uuid.Parse(typed); err == nil || !asciiAlnum(local) {
 		local = letter(sum[0])
 	}
