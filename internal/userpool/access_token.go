@@ -59,7 +59,7 @@ func (s *Service) accessSubject(ctx context.Context, pool *poolView, claims jwt.
 	origin, _ := claims["origin_jti"].(string)
 	username, _ := claims["username"].(string)
 	clientID, _ := claims["client_id"].(string)
-	u, err := s.store.GetUserByKey(ctx, pool.ID, "username", pool.doc.norm("username", username))
+	u, err := s.userByKey(ctx, s.store, pool, "username", username)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errUserDoesNotExist
 	}

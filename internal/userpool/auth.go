@@ -180,7 +180,7 @@ func (s *Service) refreshAuth(ctx context.Context, c *clientView, params map[str
 	case !s.now().Before(rt.ExpiresAt):
 		return nil, errRefreshExpired
 	}
-	u, err := s.store.GetUserByKey(ctx, c.pool.ID, "username", c.pool.doc.norm("username", rt.Username))
+	u, err := s.userByKey(ctx, s.store, c.pool, "username", rt.Username)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errInvalidRefresh
 	}

@@ -58,7 +58,7 @@ func (s *Service) redeem(ctx context.Context, pool *poolView, cc *checkedCode, f
 		if err != nil {
 			return err
 		}
-		fresh, err := tx.GetUserByKey(ctx, pool.ID, "username", pool.doc.norm("username", cc.rec.Username))
+		fresh, err := s.userByKey(ctx, tx, pool, "username", cc.rec.Username)
 		if err != nil {
 			return err
 		}

@@ -54,16 +54,7 @@ func verified(u *store.User, attr string) (string, bool) {
 // AccountRecoverySetting the legacy order is verified phone, then verified
 // email. adminOnly reports the admin_only mechanism.
 func (d *poolDoc) recoveryTarget(u *store.User) (t target, ok, adminOnly bool) {
-	names := []string{"verified_phone_number", "verified_email"}
-	if rs := d.AccountRecoverySetting; rs != nil && len(rs.RecoveryMechanisms) > 0 {
-		ms := slices.Clone(rs.RecoveryMechanisms)
-		slices.SortFunc(ms, func(a, b RecoveryOptionType) int { return int(a.Priority - b.Priority) })
-		names = names[:0]
-		for _, m := range ms {
-			names = append(names, m.Name)
-		}
-	}
-	for _, n := range names {
+	for _, n := range d.recoveryOrder() {
 		switch n {
 		case "admin_only":
 			return target{}, false, true
@@ -78,6 +69,23 @@ func (d *poolDoc) recoveryTarget(u *store.User) (t target, ok, adminOnly bool) {
 		}
 	}
 	return target{}, false, false
+}
+
+// recoveryOrder lists the pool's recovery mechanisms by priority; without
+// an AccountRecoverySetting, the legacy order: verified phone, then
+// verified email (spec §2.4).
+func (d *poolDoc) recoveryOrder() []string {
+	rs := d.AccountRecoverySetting
+	if rs == nil || len(rs.RecoveryMechanisms) == 0 {
+		return []string{"verified_phone_number", "verified_email"}
+	}
+	ms := slices.Clone(rs.RecoveryMechanisms)
+	slices.SortFunc(ms, func(a, b RecoveryOptionType) int { return int(a.Priority - b.Priority) })
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.Name
+	}
+	return names
 }
 
 // signUpTarget picks where a sign-up confirmation code goes: the

@@ -40,6 +40,17 @@ type Config struct {
 	// committed to the outbox, with its medium ("EMAIL" or "SMS"): the
 	// delivery worker wakes on it and metrics count it.
 	MessageQueued func(medium string)
+	// MessageSimulated, when set, is called once per simulated answer
+	// (PreventUserExistenceErrors=ENABLED, spec §2.7: an unknown, disabled
+	// or unreachable user told a code was sent), after its suppressed
+	// record committed, with the medium the answer claims ("EMAIL" or
+	// "SMS"). Nothing was queued and nothing will be delivered, so it is a
+	// hook of its own rather than MessageQueued, which wakes the delivery
+	// worker: metrics count the answer as they count a real message of
+	// that medium, so that public series move alike for real and unknown
+	// users (issue 13 item 4). A refused request (limit, error) calls
+	// neither hook.
+	MessageSimulated func(medium string)
 	// InboxOnly, when set, reports the media without a delivery channel
 	// (the laptop and CI case): their messages are queued as kept for the
 	// development inbox, so the delivery worker never has to touch them.

@@ -1,12 +1,8 @@
 package userpool
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/userpool/userpool/internal/passhash"
-	"github.com/userpool/userpool/internal/store/sqlite"
 )
 
 // Names tried once under PreventUserExistenceErrors=ENABLED leave attempt
@@ -15,31 +11,10 @@ import (
 // and only then.
 func TestSweepAttemptsRemovesExpiredEnumerationRows(t *testing.T) {
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "u.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h, err := passhash.New(passhash.Minimum, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &DevClock{}
-	s, err := New(ctx, st, h, clock, nil, Config{Region: "us-east-1", IssuerBase: "http://x"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: "c",
-		ClientSettings: ClientSettings{PreventUserExistenceErrors: "ENABLED"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, clock := testService(t, Config{})
+	_, clientID := enabledPool(t, s, &CreateUserPoolInput{})
 	for _, name := range []string{"ghost1", "ghost2", "ghost3"} {
-		if _, err := s.ForgotPassword(ctx, &ForgotPasswordInput{ClientId: client.UserPoolClient.ClientId, Username: name}); err != nil {
+		if _, err := s.ForgotPassword(ctx, &ForgotPasswordInput{ClientId: clientID, Username: name}); err != nil {
 			t.Fatalf("ForgotPassword %s: %v", name, err)
 		}
 	}

@@ -20,7 +20,7 @@ func (s *Service) postConfirmation(ctx context.Context, pool *poolView, clientID
 	if pool.doc.lambdaFunction(triggers.PostConfirmation) == "" {
 		return nil
 	}
-	u, err := s.store.GetUserByKey(ctx, pool.ID, "username", pool.doc.norm("username", username))
+	u, err := s.userByKey(ctx, s.store, pool, "username", username)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // deleted meanwhile: nobody to tell about
 	}

@@ -83,15 +83,6 @@ func wireAttributes(attrs []store.Attribute) []AttributeType {
 	return out
 }
 
-// norm folds a lookup value in case-insensitive pools (spec §2.3): username,
-// email and preferred_username ignore case there; phone numbers never do.
-func (d *poolDoc) norm(kind, v string) string {
-	if kind != "phone_number" && kind != "sub" && !d.caseSensitive() {
-		return strings.ToLower(v)
-	}
-	return v
-}
-
 // userKeys derives every lookup key of u (spec §2.3): its username and sub;
 // email/phone_number when they are username attributes (verified or not);
 // and, in AliasAttributes pools, verified email/phone and preferred_username.
@@ -137,7 +128,7 @@ func (d *poolDoc) lookupKinds(name string) []string {
 // returns store.ErrNotFound.
 func (s *Service) findUser(ctx context.Context, st store.Store, pool *poolView, name string) (*store.User, error) {
 	for _, kind := range pool.doc.lookupKinds(name) {
-		u, err := st.GetUserByKey(ctx, pool.ID, kind, pool.doc.norm(kind, name))
+		u, err := s.userByKey(ctx, st, pool, kind, name)
 		if err == nil {
 			return u, nil
 		}
@@ -161,8 +152,11 @@ func (s *Service) adminUser(ctx context.Context, st store.Store, pool *poolView,
 // saveUser writes u (create or update) with freshly derived keys. A taken
 // username gives UsernameExistsException; a taken alias either moves to u
 // (force, as AdminCreateUser's ForceAliasCreation) or gives AliasExistsException.
+// Keys are compared folded (foldCase), so a name folding as an existing one
+// does ("\u212Aate" as "kate"); a key that only a fold older than issue 13
+// gave its holder is freed instead (rekeyStale).
 func (s *Service) saveUser(ctx context.Context, st store.Store, pool *poolView, u *store.User, create, force bool) error {
-	for range 3 { // each retry resolves one alias conflict
+	for range 4 { // each retry resolves one alias conflict or one stale key
 		u.Keys = pool.doc.userKeys(u)
 		var err error
 		if create {
@@ -173,6 +167,12 @@ func (s *Service) saveUser(ctx context.Context, st store.Store, pool *poolView, 
 		var kc *store.KeyConflictError
 		if !errors.As(err, &kc) {
 			return err
+		}
+		if freed, err := s.rekeyStale(ctx, st, pool, kc); err != nil || freed {
+			if err != nil {
+				return err
+			}
+			continue
 		}
 		if kc.Kind == "username" || kc.Kind == "sub" || pool.doc.usernameAttr(kc.Kind) {
 			return usernameConflict(kc.Kind)
