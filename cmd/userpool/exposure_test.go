@@ -6,12 +6,16 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/userpool/userpool/internal/smtptest"
 )
 
 // What an outsider on the API port may see (issue 13): not the metrics,
@@ -125,4 +129,64 @@ func TestPublicDevAPINeedsKeys(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "admin key") {
 		t.Fatalf("userpool messages without a key: %v", err)
 	}
+}
+
+// TestMetricsDoNotTellUsersApart: under PreventUserExistenceErrors=ENABLED a
+// ForgotPassword for an unknown name moves the outbox counters exactly as
+// one for a real user does (before, 2 for a real user and 0 otherwise), with
+// a channel (queued, then sent) and without one (queued, kept for the inbox).
+func TestMetricsDoNotTellUsersApart(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+	}{{"no channel", []string{"--dev"}}, {"smtp", []string{"--smtp-url", "smtp://" + smtptest.Start(t).Addr + "?tls=none"}}} {
+		t.Run(c.name, func(t *testing.T) {
+			url := startServe(t, c.args...)
+			sdk := sdkFor(url)
+			_, clientID := recoveryPool(t, sdk, 1)
+			if _, err := sdk.UpdateUserPoolClient(t.Context(), enabledClient(t, sdk, clientID)); err != nil {
+				t.Fatal(err)
+			}
+			outbox := func() string { return grepLines(scrape(t, url), "userpool_outbox_messages_total{") }
+			forgot(t, sdk, clientID, "user0")
+			var real string
+			// The worker counts a sent message after delivery: poll for it.
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				if real = outbox(); strings.Contains(real, `event="sent"`) || strings.Contains(real, `event="inbox"`) {
+					break
+				}
+			}
+			forgot(t, sdk, clientID, "nobody-here")
+			if got, want := outbox(), doubled(t, real); got != want {
+				t.Fatalf("after a real and an unknown user:\n%s\nwant every counter doubled:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// doubled is a counter listing with every value doubled.
+func doubled(t *testing.T, s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		name, v, ok := strings.Cut(l, "} ")
+		n, err := strconv.Atoi(v)
+		if !ok || err != nil {
+			t.Fatalf("unexpected metrics line %q", l)
+		}
+		out = append(out, name+"} "+strconv.Itoa(2*n))
+	}
+	return strings.Join(out, "\n")
+}
+
+// enabledClient is the UpdateUserPoolClient input that turns on
+// PreventUserExistenceErrors for clientID, keeping its auth flows.
+func enabledClient(t *testing.T, sdk *cip.Client, clientID string) *cip.UpdateUserPoolClientInput {
+	t.Helper()
+	pools, err := sdk.ListUserPools(t.Context(), &cip.ListUserPoolsInput{MaxResults: aws.Int32(1)})
+	if err != nil || len(pools.UserPools) != 1 {
+		t.Fatalf("ListUserPools: %v", err)
+	}
+	return &cip.UpdateUserPoolClientInput{UserPoolId: pools.UserPools[0].Id, ClientId: aws.String(clientID),
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled,
+		ExplicitAuthFlows:          []types.ExplicitAuthFlowsType{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}
 }

@@ -191,7 +191,8 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		FixedCode: cfg.DevFixedCode, CodeKey: codeKey,
 		Limits: userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow,
 			SignIns: cfg.LimitSignIns, SignInWindow: cfg.SignInWindow},
-		MessageQueued: messageQueued(worker, m), InboxOnly: worker.KeptForInbox, RecoveryRate: cfg.RecoveryRPS})
+		MessageQueued: messageQueued(worker, m), MessageSimulated: messageSimulated(worker, m),
+		InboxOnly: worker.KeptForInbox, RecoveryRate: cfg.RecoveryRPS})
 	if err != nil {
 		return err
 	}
@@ -257,6 +258,26 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		serveErr = fmt.Errorf("delivery worker: %w", err)
 	}
 	return serveErr
+}
+
+// messageSimulated counts a simulated answer (PreventUserExistenceErrors=
+// ENABLED) as a real message to its medium is counted: queued, then kept
+// for the inbox or sent. Nothing is sent, but the counters must not tell an
+// unknown user from a real one (issue 13); they count code requests
+// answered, and the outbox gauges and delivery attempts count real
+// deliveries.
+func messageSimulated(w *delivery.Worker, m *metrics) func(string) {
+	if m == nil {
+		return nil
+	}
+	return func(medium string) {
+		m.messageEvent(medium, "queued")
+		if w.KeptForInbox(medium) {
+			m.messageEvent(medium, delivery.OutcomeInbox)
+		} else {
+			m.messageEvent(medium, delivery.OutcomeSent)
+		}
+	}
 }
 
 // messageQueued wakes the worker and counts the message.

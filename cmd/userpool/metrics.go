@@ -42,7 +42,8 @@ func newMetrics(st store.Store) *metrics {
 		}, []string{"operation"}),
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "userpool_outbox_messages_total",
-			Help: "Outbox message events by medium: queued, sent, inbox (no channel: kept for the development inbox), retried, dead.",
+			Help: "Outbox message events by medium: queued, sent, inbox (no channel: kept for the development inbox), retried, dead. " +
+				"Simulated answers to unknown users (PreventUserExistenceErrors=ENABLED) count as queued and sent (or inbox), like real ones.",
 		}, []string{"medium", "event"}),
 	}
 	stats := outboxStats(st)
