@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/server"
+	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/store/sqlite"
 	"github.com/userpool/userpool/internal/userpool"
 )
@@ -47,6 +48,7 @@ type envConfig struct {
 	svc         userpool.Config
 	keys        map[string]string
 	unsigned    bool
+	store       store.Store
 }
 
 // withAuth replaces the test key with keys (nil: none) and sets
@@ -89,23 +91,30 @@ func withFixedCode(code string) func(*envConfig) {
 	return func(c *envConfig) { c.svc.FixedCode = code }
 }
 
+// withStore runs the server on st instead of a fresh SQLite file.
+func withStore(st store.Store) func(*envConfig) { return func(c *envConfig) { c.store = st } }
+
 func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 	t.Helper()
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "userpool.db"))
-	if err != nil {
-		t.Fatal(err)
+	cfg := envConfig{svc: userpool.Config{Region: "us-east-1"}, keys: map[string]string{testKeyID: testSecret}}
+	for _, o := range opts {
+		o(&cfg)
 	}
-	t.Cleanup(func() { st.Close() })
+	st := cfg.store
+	if st == nil {
+		sq, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "userpool.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sq.Close() })
+		st = sq
+	}
 	hasher, err := passhash.New(passhash.Minimum, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock := &userpool.DevClock{}
-	cfg := envConfig{svc: userpool.Config{Region: "us-east-1"}, keys: map[string]string{testKeyID: testSecret}}
-	for _, o := range opts {
-		o(&cfg)
-	}
 	// The issuer must be the server's own URL: listen first, then build.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

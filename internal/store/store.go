@@ -207,6 +207,17 @@ type MessageFilter struct {
 // Store is the persistence contract. Every method is safe for concurrent use.
 // Methods that return a record return a fresh copy the caller may modify.
 // Times are stored with millisecond precision and returned in UTC.
+//
+// Strings are stored byte for byte: every field holds any valid UTF-8
+// string (control characters, non-BMP characters, U+FEFF, noncharacters,
+// combining marks) and returns it unchanged. Fields a client can fill with
+// a string the model does not pattern-check hold NUL (U+0000) as well:
+// attribute names and values, user key values, code attributes, every text
+// of a message (username, destination, subject, body, code, From, ReplyTo,
+// LastError) and delivery attempt errors; attempt subjects are any bytes.
+// IDs, pool and client names, usernames and the domain's own constants
+// (statuses, kinds, purposes) need not hold NUL: the domain layer only
+// stores ones that passed the model's patterns, which exclude it.
 type Store interface {
 	// Tx runs fn inside one transaction. fn must use only the Store it is
 	// given; every write it makes commits together, or none does when fn

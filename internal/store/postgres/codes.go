@@ -32,7 +32,7 @@ func (s *Store) PutCode(ctx context.Context, c *store.Code) error {
 		ON CONFLICT (pool_id, username, purpose) DO UPDATE SET
 			mac = excluded.mac, attribute = excluded.attribute,
 			created_at = excluded.created_at, expires_at = excluded.expires_at`,
-		c.PoolID, c.Username, c.Purpose, notNullBytes(c.MAC), c.Attribute, ms(c.CreatedAt), ms(c.ExpiresAt))
+		c.PoolID, c.Username, c.Purpose, notNullBytes(c.MAC), bin(c.Attribute), ms(c.CreatedAt), ms(c.ExpiresAt))
 	return translate(err, "put code "+codeID(c.PoolID, c.Username, c.Purpose))
 }
 
@@ -46,7 +46,7 @@ func (s *Store) GetCode(ctx context.Context, poolID, username, purpose string) (
 	err := s.q().QueryRow(ctx, "SELECT "+codeColumns+
 		" FROM codes WHERE pool_id = $1 AND username = $2 AND purpose = $3",
 		poolID, username, purpose).
-		Scan(&c.PoolID, &c.Username, &c.Purpose, &c.MAC, &c.Attribute, &created, &expires)
+		Scan(&c.PoolID, &c.Username, &c.Purpose, &c.MAC, textOf{&c.Attribute}, &created, &expires)
 	if err != nil {
 		return nil, translate(err, "code "+codeID(poolID, username, purpose))
 	}

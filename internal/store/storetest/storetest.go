@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Delivery", deliveryTests},
 		{"Tx", txTests},
 		{"Times", timeTests},
+		{"Strings", stringTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
