@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Codes", codeTests},
 		{"Attempts", attemptTests},
 		{"AttemptTx", attemptTxTests},
+		{"AttemptRows", attemptRowTests},
 		{"Outbox", outboxTests},
 		{"Delivery", deliveryTests},
 		{"Tx", txTests},
