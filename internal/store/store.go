@@ -380,6 +380,13 @@ type Store interface {
 	// GetOutboxStats counts pending and dead messages and finds the oldest
 	// pending one.
 	GetOutboxStats(ctx context.Context) (OutboxStats, error)
+	// PruneMessages deletes the finished messages (status "sent", "dead",
+	// "inbox" or "suppressed") created at or before before, in every pool,
+	// with their recorded delivery attempts, and returns how many messages
+	// it deleted. A pending message is never deleted, whatever its age. It
+	// works in small batches, each its own transaction, as PruneAttempts
+	// does; the IDs of deleted messages are never handed out again.
+	PruneMessages(ctx context.Context, before time.Time) (int64, error)
 
 	// Close releases the store's resources.
 	Close() error

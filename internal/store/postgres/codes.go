@@ -220,24 +220,3 @@ func (s *Store) ClearAttempts(ctx context.Context, poolID, subject, kind string)
 		poolID, []byte(subject), kind)
 	return translate(err, fmt.Sprintf("clear attempts %q of %q in pool %q", kind, subject, poolID))
 }
-
-// pruneBatch is how many attempt rows one PruneAttempts statement deletes.
-const pruneBatch = 1000
-
-// PruneAttempts deletes old attempts in batches of pruneBatch, each its own
-// statement (and, outside a Tx, its own transaction), so no long lock or
-// huge transaction builds up.
-func (s *Store) PruneAttempts(ctx context.Context, before time.Time) (int64, error) {
-	var total int64
-	for {
-		tag, err := s.q().Exec(ctx,
-			"DELETE FROM attempts WHERE ctid IN (SELECT ctid FROM attempts WHERE at <= $1 LIMIT $2)", ms(before), pruneBatch)
-		if err != nil {
-			return total, translate(err, "prune attempts")
-		}
-		total += tag.RowsAffected()
-		if tag.RowsAffected() < pruneBatch || s.tx != nil {
-			return total, nil
-		}
-	}
-}

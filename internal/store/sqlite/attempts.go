@@ -112,30 +112,3 @@ func (s *Store) ClearAttempts(ctx context.Context, poolID, subject, kind string)
 		poolID, subject, kind)
 	return translate(fmt.Sprintf("clear attempts %q of %q in pool %q", kind, subject, poolID), err)
 }
-
-// pruneBatch is how many attempt rows one PruneAttempts transaction
-// deletes: small enough that the writer is back to requests within a few
-// milliseconds.
-const pruneBatch = 1000
-
-// PruneAttempts deletes old attempts in batches of pruneBatch, each its own
-// writer transaction (no index serves "at" alone; the scan stops at the
-// batch limit).
-func (s *Store) PruneAttempts(ctx context.Context, before time.Time) (int64, error) {
-	var total int64
-	for {
-		res, err := s.writes().ExecContext(ctx,
-			"DELETE FROM attempts WHERE rowid IN (SELECT rowid FROM attempts WHERE at <= ? LIMIT ?)", ms(before), pruneBatch)
-		if err != nil {
-			return total, translate("prune attempts", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return total, translate("prune attempts", err)
-		}
-		total += n
-		if n < pruneBatch || s.tx != nil {
-			return total, nil
-		}
-	}
-}

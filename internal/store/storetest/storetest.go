@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AttemptRows", attemptRowTests},
 		{"Outbox", outboxTests},
 		{"Delivery", deliveryTests},
+		{"Retention", retentionTests},
 		{"Tx", txTests},
 		{"Times", timeTests},
 		{"Strings", stringTests},
