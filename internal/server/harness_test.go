@@ -60,8 +60,9 @@ func withAuth(keys map[string]string, unsigned bool) func(*envConfig) {
 // withMaxInFlight caps concurrent requests.
 func withMaxInFlight(n int) func(*envConfig) { return func(c *envConfig) { c.maxInFlight = n } }
 
-// withDev mounts the development API (/_userpool/...).
-func withDev(c *envConfig) { c.dev = true }
+// withDev mounts the development API (/_userpool/...) and tells the
+// service it runs in development mode, as serve --dev does.
+func withDev(c *envConfig) { c.dev, c.svc.Dev = true, true }
 
 // withLimits sets the attempt limits.
 func withLimits(requests, confirms int) func(*envConfig) {
