@@ -1,63 +1,28 @@
 package server_test
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"github.com/jackc/pgx/v5"
 
-	"github.com/userpool/userpool/internal/store"
-	"github.com/userpool/userpool/internal/store/postgres"
+	"github.com/userpool/userpool/internal/store/postgres/pgtest"
 )
 
-// openPostgres opens a store in a fresh schema of the PostgreSQL server
-// named by USERPOOL_TEST_POSTGRES_DSN; it skips the test without one
-// (failing in CI, where that means the install step is broken).
-func openPostgres(t *testing.T) store.Store {
-	t.Helper()
-	dsn := os.Getenv("USERPOOL_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("USERPOOL_TEST_POSTGRES_DSN is not set in CI: .ci/run must start PostgreSQL")
-		}
-		t.Skip("USERPOOL_TEST_POSTGRES_DSN is not set")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	schema := "server_" + hex.EncodeToString([]byte(rand.Text()[:8]))
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(context.Background(), dsn); err == nil {
-			_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(context.Background())
-		}
+// onBothBackends runs test as a parallel subtest on SQLite (the harness's
+// default) and on PostgreSQL (a fresh schema; skipped without
+// USERPOOL_TEST_POSTGRES_DSN, failing in CI), handing it the env options
+// that select the backend.
+func onBothBackends(t *testing.T, test func(t *testing.T, opts ...func(*envConfig))) {
+	t.Run("SQLite", func(t *testing.T) {
+		t.Parallel()
+		test(t)
 	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	st, err := postgres.Open(ctx, u.String(), postgres.Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	t.Run("PostgreSQL", func(t *testing.T) {
+		t.Parallel()
+		test(t, withStore(pgtest.Open(t)))
+	})
 }
 
 // An attribute value is any string of up to 2048 characters: Cognito's
@@ -70,21 +35,10 @@ func openPostgres(t *testing.T) store.Store {
 // text refuses NUL).
 func TestControlCharactersInAttributeValues(t *testing.T) {
 	t.Parallel()
-	for _, b := range []struct {
-		name string
-		open func(t *testing.T) []func(*envConfig)
-	}{
-		{"SQLite", func(*testing.T) []func(*envConfig) { return nil }},
-		{"PostgreSQL", func(t *testing.T) []func(*envConfig) { return []func(*envConfig){withStore(openPostgres(t))} }},
-	} {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			testControlCharacters(t, b.open(t))
-		})
-	}
+	onBothBackends(t, testControlCharacters)
 }
 
-func testControlCharacters(t *testing.T, opts []func(*envConfig)) {
+func testControlCharacters(t *testing.T, opts ...func(*envConfig)) {
 	te := newTriggerEnv(t, opts...)
 	te.fn.Handle("msg", respond(func(r map[string]any) {
 		r["emailSubject"] = "Subject \x00 \x1b \u0085"
@@ -154,25 +108,16 @@ func wantName(t *testing.T, e *env, poolID, username, want string) {
 // an InternalErrorException on the other.
 func TestUserMigrationUsernameWithControlCharacters(t *testing.T) {
 	t.Parallel()
-	for _, b := range []struct {
-		name string
-		open func(t *testing.T) []func(*envConfig)
-	}{
-		{"SQLite", func(*testing.T) []func(*envConfig) { return nil }},
-		{"PostgreSQL", func(t *testing.T) []func(*envConfig) { return []func(*envConfig){withStore(openPostgres(t))} }},
-	} {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			te := newTriggerEnv(t, b.open(t)...)
-			poolID, clientID := migrationPool(te)
-			te.fn.Handle("migrate", respond(func(r map[string]any) {
-				r["userAttributes"] = map[string]string{"username": "mig\x00rated", "email": "m@example.com", "email_verified": "true"}
-			}))
-			_, err := te.forgot(clientID, "carol")
-			wantAPIError(t, err, "InvalidLambdaResponseException", "Unrecognizable lambda output")
-			if n, err := te.SDK.ListUsers(t.Context(), &cip.ListUsersInput{UserPoolId: aws.String(poolID)}); err != nil || len(n.Users) != 0 {
-				t.Errorf("ListUsers after the refused migration = %v, %v; want no user", n, err)
-			}
-		})
-	}
+	onBothBackends(t, func(t *testing.T, opts ...func(*envConfig)) {
+		te := newTriggerEnv(t, opts...)
+		poolID, clientID := migrationPool(te)
+		te.fn.Handle("migrate", respond(func(r map[string]any) {
+			r["userAttributes"] = map[string]string{"username": "mig\x00rated", "email": "m@example.com", "email_verified": "true"}
+		}))
+		_, err := te.forgot(clientID, "carol")
+		wantAPIError(t, err, "InvalidLambdaResponseException", "Unrecognizable lambda output")
+		if n, err := te.SDK.ListUsers(t.Context(), &cip.ListUsersInput{UserPoolId: aws.String(poolID)}); err != nil || len(n.Users) != 0 {
+			t.Errorf("ListUsers after the refused migration = %v, %v; want no user", n, err)
+		}
+	})
 }

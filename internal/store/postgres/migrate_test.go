@@ -10,6 +10,7 @@ import (
 
 	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/store/postgres"
+	"github.com/userpool/userpool/internal/store/postgres/pgtest"
 )
 
 // TestMigration0003KeepsExistingRows builds a database as release 0002 left
@@ -17,7 +18,7 @@ import (
 // 0003_nul_safe_text.sql converts the columns and every string reads back
 // unchanged.
 func TestMigration0003KeepsExistingRows(t *testing.T) {
-	dsn := freshSchema(t)
+	dsn := pgtest.FreshSchema(t)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
