@@ -13,6 +13,7 @@ import (
 
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/server"
+	"github.com/userpool/userpool/internal/userpool"
 )
 
 // config is everything `userpool serve` can be told; the only place
@@ -41,19 +42,21 @@ type config struct {
 	RecoveryRPS     float64
 	LimitSignIns    int
 	SignInWindow    time.Duration
-	Metrics         bool
-	MetricsAddr     string
-	DevListenPublic bool
-	CORSOrigins     []string
-	Delivery        deliveryConfig
-	LambdaEndpoint  string
-	DBMaxConns      int
-	DBMigrate       bool
-	MaxInFlight     int
-	TLSCert         string
-	TLSKey          string
-	AdminKeysList   string
-	AdminKeysFile   string
+	// MessageRetention is how long finished outbox messages are kept.
+	MessageRetention time.Duration
+	Metrics          bool
+	MetricsAddr      string
+	DevListenPublic  bool
+	CORSOrigins      []string
+	Delivery         deliveryConfig
+	LambdaEndpoint   string
+	DBMaxConns       int
+	DBMigrate        bool
+	MaxInFlight      int
+	TLSCert          string
+	TLSKey           string
+	AdminKeysList    string
+	AdminKeysFile    string
 	// AdminKeys is the parsed union of the two above.
 	AdminKeys map[string]string
 }
@@ -108,6 +111,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.DurationVar(&c.LimitWindow, "limit-window", time.Hour, "rolling window of the attempt limits")
 	fs.IntVar(&c.LimitSignIns, "limit-signins", 5, "password sign-in attempts per user per --limit-signin-window before \"Password attempts exceeded\" (0: off)")
 	fs.DurationVar(&c.SignInWindow, "limit-signin-window", 15*time.Minute, "rolling window of --limit-signins; a successful sign-in resets the count")
+	fs.DurationVar(&c.MessageRetention, "message-retention", userpool.DefaultMessageRetention,
+		"how long sent, dead, inbox and suppressed messages are kept (never pending ones); the sweep deletes older ones every minute")
 	fs.Float64Var(&c.RecoveryRPS, "limit-recovery-rps", 0, "ForgotPassword+ConfirmForgotPassword requests/s per pool and process (0: off; Cognito's quota is 30/s per account)")
 	fs.BoolVar(&c.Metrics, "metrics", true, "serve Prometheus metrics at /metrics on --metrics-addr")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "127.0.0.1:9230", "listen address of /metrics (host:port; not the API's: its counters are for operators only)")
@@ -201,6 +206,7 @@ func (c *config) validate() error {
 	check(c.LimitWindow < time.Second, "--limit-window must be at least 1s")
 	check(c.LimitSignIns < 0, "--limit-signins must not be negative (0 turns the lockout off)")
 	check(c.SignInWindow < time.Second, "--limit-signin-window must be at least 1s")
+	check(c.MessageRetention < time.Minute, "--message-retention must be at least 1m")
 	check(c.RecoveryRPS < 0 || c.RecoveryRPS > 1e6, "--limit-recovery-rps must be from 0 (off) to 1000000")
 	d := c.Delivery
 	check(!oneOf(d.SMS, "", "sns", "webhook"), "--sms %q: want sns or webhook", d.SMS)

@@ -191,6 +191,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		FixedCode: cfg.DevFixedCode, CodeKey: codeKey,
 		Limits: userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow,
 			SignIns: cfg.LimitSignIns, SignInWindow: cfg.SignInWindow},
+		Dev: cfg.Dev, MessageRetention: cfg.MessageRetention,
 		MessageQueued: messageQueued(worker, m), MessageSimulated: messageSimulated(worker, m),
 		InboxOnly: worker.KeptForInbox, RecoveryRate: cfg.RecoveryRPS})
 	if err != nil {

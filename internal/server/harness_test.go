@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/server"
+	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/store/sqlite"
 	"github.com/userpool/userpool/internal/userpool"
 )
@@ -50,6 +51,7 @@ type envConfig struct {
 	bodyTimeout time.Duration
 	bodyMemory  int64
 	corsOrigins []string
+	store       store.Store
 }
 
 // withAuth replaces the test key with keys (nil: none) and sets
@@ -74,8 +76,9 @@ func withCORSOrigins(origins ...string) func(*envConfig) {
 	return func(c *envConfig) { c.corsOrigins = origins }
 }
 
-// withDev mounts the development API (/_userpool/...).
-func withDev(c *envConfig) { c.dev = true }
+// withDev mounts the development API (/_userpool/...) and tells the
+// service it runs in development mode, as serve --dev does.
+func withDev(c *envConfig) { c.dev, c.svc.Dev = true, true }
 
 // withLimits sets the attempt limits.
 func withLimits(requests, confirms int) func(*envConfig) {
@@ -105,23 +108,30 @@ func withFixedCode(code string) func(*envConfig) {
 	return func(c *envConfig) { c.svc.FixedCode = code }
 }
 
+// withStore runs the server on st instead of a fresh SQLite file.
+func withStore(st store.Store) func(*envConfig) { return func(c *envConfig) { c.store = st } }
+
 func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 	t.Helper()
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "userpool.db"))
-	if err != nil {
-		t.Fatal(err)
+	cfg := envConfig{svc: userpool.Config{Region: "us-east-1"}, keys: map[string]string{testKeyID: testSecret}}
+	for _, o := range opts {
+		o(&cfg)
 	}
-	t.Cleanup(func() { st.Close() })
+	st := cfg.store
+	if st == nil {
+		sq, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "userpool.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sq.Close() })
+		st = sq
+	}
 	hasher, err := passhash.New(passhash.Minimum, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock := &userpool.DevClock{}
-	cfg := envConfig{svc: userpool.Config{Region: "us-east-1"}, keys: map[string]string{testKeyID: testSecret}}
-	for _, o := range opts {
-		o(&cfg)
-	}
 	// The issuer must be the server's own URL: listen first, then build.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -31,7 +31,7 @@ type triggerEnv struct {
 
 // newTriggerEnv starts a fake Lambda and a server whose invoker calls it,
 // with a short per-attempt timeout (300 ms) and no pause between attempts.
-func newTriggerEnv(t *testing.T) *triggerEnv {
+func newTriggerEnv(t *testing.T, opts ...func(*envConfig)) *triggerEnv {
 	t.Helper()
 	fn := lambdatest.Start(t)
 	inv := triggers.NewLambdaInvoker(lambda.New(lambda.Options{
@@ -41,7 +41,7 @@ func newTriggerEnv(t *testing.T) *triggerEnv {
 	}))
 	inv.Timeout = 300 * time.Millisecond
 	inv.RetryDelay = 0
-	return &triggerEnv{env: newEnv(t, withDev, withInvoker(inv)), fn: fn}
+	return &triggerEnv{env: newEnv(t, append([]func(*envConfig){withDev, withInvoker(inv)}, opts...)...), fn: fn}
 }
 
 // lambdas sets the pool's LambdaConfig.

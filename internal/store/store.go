@@ -207,6 +207,17 @@ type MessageFilter struct {
 // Store is the persistence contract. Every method is safe for concurrent use.
 // Methods that return a record return a fresh copy the caller may modify.
 // Times are stored with millisecond precision and returned in UTC.
+//
+// Strings are stored byte for byte: every field holds any valid UTF-8
+// string (control characters, non-BMP characters, U+FEFF, noncharacters,
+// combining marks) and returns it unchanged. Fields a client can fill with
+// a string the model does not pattern-check hold NUL (U+0000) as well:
+// attribute names and values, user key values, code attributes, every text
+// of a message (username, destination, subject, body, code, From, ReplyTo,
+// LastError) and delivery attempt errors; attempt subjects are any bytes.
+// IDs, pool and client names, usernames and the domain's own constants
+// (statuses, kinds, purposes) need not hold NUL: the domain layer only
+// stores ones that passed the model's patterns, which exclude it.
 type Store interface {
 	// Tx runs fn inside one transaction. fn must use only the Store it is
 	// given; every write it makes commits together, or none does when fn
@@ -291,16 +302,25 @@ type Store interface {
 	// otherwise. Of concurrent callers exactly one succeeds.
 	ConsumeCode(ctx context.Context, poolID, username, purpose string, mac []byte) error
 
-	// TakeAttempt records one attempt of kind by subject (a username, or any
+	// TakeAttempt takes one attempt of kind by subject (a username, or any
 	// string naming an unknown user) at now, and reports whether it is
-	// allowed: true when fewer than limit recorded attempts are later than
-	// now-window (including any stamped after now by callers that read the
-	// clock earlier and committed later). Every call is recorded, allowed or
-	// not, atomically: N concurrent calls record exactly N attempts, and no
-	// more than limit of all attempts in a window are ever allowed. limit <= 0
-	// never allows. Attempts older than window may be discarded. Attempts
-	// are keyed by subject, not tied to a user: they survive DeleteUser and
-	// go with the pool. The pool must exist (ErrNotFound).
+	// allowed: true when fewer than limit attempts taken before it are
+	// later than now-window (including any stamped after now by callers
+	// that read the clock earlier and committed later). Every call counts,
+	// allowed or not, so a subject hammered without pause stays refused.
+	// Atomically: N concurrent calls get exactly the answers N calls one
+	// after the other would get, and no more than limit of all attempts in
+	// a window are ever allowed. limit <= 0 never allows.
+	//
+	// Storage is bounded: a store need keep only the latest (by time)
+	// 2*max(limit, 1) attempts of a (pool, subject, kind), limit being that
+	// of the call that records, so one hammered name costs a few rows, not
+	// one per call. Answers stay exact as long as no call uses a limit
+	// above twice that of the calls before it, which holds for callers
+	// that use one limit per kind. Attempts older than window may be
+	// discarded. Attempts are keyed by subject, not tied to a user: they
+	// survive DeleteUser and go with the pool. The pool must exist
+	// (ErrNotFound).
 	TakeAttempt(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int) (bool, error)
 	// TakeAttemptTx takes an attempt exactly as TakeAttempt does and, only
 	// if it is allowed, runs fn in a write transaction; it reports whether
@@ -316,10 +336,11 @@ type Store interface {
 	ClearAttempts(ctx context.Context, poolID, subject, kind string) error
 	// PruneAttempts deletes every attempt recorded at or before before, in
 	// every pool, and returns how many. TakeAttempt need not discard
-	// anything (the SQLite and PostgreSQL backends do not, to keep the hot
-	// path short); this sweeps old attempts, including those of names an
-	// enumeration tried once. It works in small batches,
-	// each its own transaction, so it never holds writers up for long.
+	// attempts that left the window (the SQLite and PostgreSQL backends do
+	// not, to keep the hot path short); this sweeps old attempts, above
+	// all those of names an enumeration tried once. It works in small
+	// batches, each its own transaction, so it never holds writers up for
+	// long.
 	PruneAttempts(ctx context.Context, before time.Time) (int64, error)
 
 	// EnqueueMessage appends m to the outbox and sets m.ID. Messages outlive
@@ -359,6 +380,13 @@ type Store interface {
 	// GetOutboxStats counts pending and dead messages and finds the oldest
 	// pending one.
 	GetOutboxStats(ctx context.Context) (OutboxStats, error)
+	// PruneMessages deletes the finished messages (status "sent", "dead",
+	// "inbox" or "suppressed") created at or before before, in every pool,
+	// with their recorded delivery attempts, and returns how many messages
+	// it deleted. A pending message is never deleted, whatever its age. It
+	// works in small batches, each its own transaction, as PruneAttempts
+	// does; the IDs of deleted messages are never handed out again.
+	PruneMessages(ctx context.Context, before time.Time) (int64, error)
 
 	// Close releases the store's resources.
 	Close() error

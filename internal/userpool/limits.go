@@ -2,6 +2,8 @@ package userpool
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"time"
 
 	"github.com/userpool/userpool/internal/store"
@@ -83,18 +85,41 @@ func (s *Service) countAttempt(ctx context.Context, poolID, subject, kind string
 	return nil
 }
 
-// unknownSubject names an unknown user for attempt counting: the typed name
-// after the pool's case folding, behind a NUL, which no username can hold
-// (the model's username pattern excludes control characters).
+// unknownSubject names an unknown user for attempt counting: a digest of
+// the typed name after the pool's case folding, behind a NUL, which no
+// username can hold (the model's username pattern excludes control
+// characters). A digest rather than the name: the rows live for the limit
+// window, nobody reads what was typed, and an enumeration of 128-character
+// names made every row and its index entry carry one (about 410 bytes per
+// attempt, 150 with the digest). 128 bits keep distinct names apart.
 func unknownSubject(pool *poolView, typed string) string {
-	return "\x00unknown:" + pool.doc.norm("username", typed)
+	sum := sha256.Sum256([]byte(pool.doc.norm("username", typed)))
+	return "\x00unknown:" + base64.RawStdEncoding.EncodeToString(sum[:16])
 }
 
-// SweepAttempts deletes attempt records that no longer count toward any
-// limit (older than the limit window) and returns how many. The stores do
-// not prune on TakeAttempt (it would cost a statement on every request);
-// without this sweep, rows — above all of names tried once, typically an
-// enumeration under PreventUserExistenceErrors — would pile up forever.
-func (s *Service) SweepAttempts(ctx context.Context) (int64, error) {
-	return s.store.PruneAttempts(ctx, s.now().Add(-max(s.cfg.Limits.Window, s.cfg.Limits.SignInWindow)))
+// SweepResult counts what one Sweep deleted.
+type SweepResult struct {
+	Attempts int64 // attempt records older than every limit window
+	Messages int64 // finished messages older than Config.MessageRetention
+}
+
+// Sweep deletes what no longer serves any purpose and reports how much:
+//   - attempt records older than the limit windows, which no longer count.
+//     The stores do not prune on TakeAttempt (it would cost a statement on
+//     every request) and keep only a few rows per name within the window;
+//     without this sweep, rows of names tried once, typically an
+//     enumeration under PreventUserExistenceErrors, would pile up forever;
+//   - finished outbox messages (sent, dead, inbox, suppressed) and their
+//     delivery attempts once older than the retention, so that a flood of
+//     ForgotPassword calls for unknown names, each of which writes a
+//     suppressed record, costs bounded disk. Pending messages stay.
+func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
+	var r SweepResult
+	var err error
+	now := s.now()
+	if r.Attempts, err = s.store.PruneAttempts(ctx, now.Add(-max(s.cfg.Limits.Window, s.cfg.Limits.SignInWindow))); err != nil {
+		return r, err
+	}
+	r.Messages, err = s.store.PruneMessages(ctx, now.Add(-s.cfg.MessageRetention))
+	return r, err
 }

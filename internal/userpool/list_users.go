@@ -107,10 +107,15 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	return out, nil
 }
 
+// scanUsers returns the first want users after the cursor that f matches.
+// Without a filter that is one read of exactly want users. With one, the
+// reads start at want users and double up to maxUserScanBatch, so a filter
+// most users match reads about the page, and one few users match walks
+// the pool in bounded batches instead of loading it whole.
 func (s *Service) scanUsers(ctx context.Context, poolID, after string, want int, f *userFilter) ([]*store.User, error) {
 	var out []*store.User
-	for len(out) < want {
-		batch, err := s.store.ListUsers(ctx, poolID, after, 500)
+	for batchSize := want; len(out) < want; batchSize = min(2*batchSize, maxUserScanBatch) {
+		batch, err := s.store.ListUsers(ctx, poolID, after, batchSize)
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +124,7 @@ func (s *Service) scanUsers(ctx context.Context, poolID, after string, want int,
 				out = append(out, u)
 			}
 		}
-		if len(batch) < 500 {
+		if len(batch) < batchSize {
 			break
 		}
 		after = batch[len(batch)-1].Username
@@ -136,3 +141,7 @@ func selectAttributes(attrs []AttributeType, names []string) []AttributeType {
 	}
 	return out
 }
+
+// maxUserScanBatch bounds the users one store read returns while a filter
+// is scanning the pool.
+const maxUserScanBatch = 500

@@ -61,7 +61,21 @@ type Config struct {
 	// RecoveryRate caps ForgotPassword + ConfirmForgotPassword requests per
 	// second per pool in this process (0: no cap); see recovery_rate.go.
 	RecoveryRate float64
+	// Dev says the development API is served (serve --dev): only then can
+	// anyone read the outbox's suppressed records, so only then do they
+	// keep the name that was typed (simulate.go).
+	Dev bool
+	// MessageRetention is how long finished messages (sent, dead, inbox,
+	// suppressed) are kept before Sweep deletes them
+	// (DefaultMessageRetention if zero).
+	MessageRetention time.Duration
 }
+
+// DefaultMessageRetention is how long finished outbox messages are kept
+// unless Config.MessageRetention says otherwise: a week, enough to look
+// into a delivery complaint, short enough that a flood of requests for
+// unknown names cannot fill the disk.
+const DefaultMessageRetention = 7 * 24 * time.Hour
 
 // Service implements the Cognito operations.
 type Service struct {
@@ -104,6 +118,9 @@ func New(ctx context.Context, st store.Store, h *passhash.Hasher, clock Clock, l
 	}
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
+	}
+	if cfg.MessageRetention <= 0 {
+		cfg.MessageRetention = DefaultMessageRetention
 	}
 	key, err := st.GetOrCreateSetting(ctx, "session-key", randomBytes(32))
 	if err != nil {

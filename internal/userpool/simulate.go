@@ -44,8 +44,19 @@ func (s *Service) unknownCodeRequest(ctx context.Context, c *clientView, typed s
 //     limited like a real request, so the limit tells nothing either;
 //   - is reported to the MessageSimulated hook as a real message is to
 //     MessageQueued, so metrics tell nothing.
+//
+// The record holds no more input than its one reader needs. That reader is
+// the development inbox, which exists only with --dev (Config.Dev): there
+// it shows a test author the username and why no code came. Without it
+// nobody can read the record, so it keeps only the pool, purpose, medium,
+// reason and time (about 100 bytes, not 1.5 KB with a long typed name);
+// it is still written, which is what makes an unknown name cost what a
+// known one does, and the sweep deletes it after the retention.
 func (s *Service) simulate(ctx context.Context, c *clientView, typed, username, subject string, p codePurpose, kind, reason string) (*CodeDeliveryDetailsType, error) {
 	t := s.simulatedTarget(c.pool, typed)
+	if !s.cfg.Dev {
+		username = ""
+	}
 	err := s.limitedTx(ctx, c.pool.ID, subject, attemptRequest, p, func(tx store.Store) error {
 		return tx.EnqueueMessage(ctx, &store.Message{PoolID: c.pool.ID, Username: username, Purpose: kind,
 			Medium: t.medium, SuppressedReason: reason, Status: store.MessageSuppressed, CreatedAt: s.now()})

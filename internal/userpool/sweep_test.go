@@ -7,9 +7,9 @@ import (
 
 // Names tried once under PreventUserExistenceErrors=ENABLED leave attempt
 // rows that TakeAttempt never prunes (the name never comes back);
-// SweepAttempts removes them once they are older than the limit window,
-// and only then.
-func TestSweepAttemptsRemovesExpiredEnumerationRows(t *testing.T) {
+// Sweep removes them once they are older than the limit window, and only
+// then.
+func TestSweepRemovesExpiredEnumerationAttempts(t *testing.T) {
 	ctx := t.Context()
 	s, clock := testService(t, Config{})
 	_, clientID := enabledPool(t, s, &CreateUserPoolInput{})
@@ -18,14 +18,14 @@ func TestSweepAttemptsRemovesExpiredEnumerationRows(t *testing.T) {
 			t.Fatalf("ForgotPassword %s: %v", name, err)
 		}
 	}
-	if n, err := s.SweepAttempts(ctx); err != nil || n != 0 {
-		t.Fatalf("sweep inside the window = %d, %v; want 0 (the rows still count)", n, err)
+	if r, err := s.Sweep(ctx); err != nil || r.Attempts != 0 {
+		t.Fatalf("sweep inside the window = %+v, %v; want 0 attempts (the rows still count)", r, err)
 	}
 	clock.Advance(DefaultLimits.Window + time.Minute)
-	if n, err := s.SweepAttempts(ctx); err != nil || n != 3 {
-		t.Fatalf("sweep after the window = %d, %v; want 3", n, err)
+	if r, err := s.Sweep(ctx); err != nil || r.Attempts != 3 {
+		t.Fatalf("sweep after the window = %+v, %v; want 3 attempts", r, err)
 	}
-	if n, err := s.SweepAttempts(ctx); err != nil || n != 0 {
-		t.Fatalf("second sweep = %d, %v; want 0", n, err)
+	if r, err := s.Sweep(ctx); err != nil || r.Attempts != 0 {
+		t.Fatalf("second sweep = %+v, %v; want 0 attempts", r, err)
 	}
 }

@@ -3,8 +3,10 @@ package userpool
 import (
 	"context"
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/triggers"
@@ -67,6 +69,10 @@ func attributeMap(attrs []AttributeType) map[string]string {
 	return m
 }
 
+// usernameShape is the model's UsernameType pattern: letters, marks,
+// symbols, numbers and punctuation; no spaces, no control characters.
+var usernameShape = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
+
 // migrateUser fires UserMigration for a name that resolves to no user
 // (spec §4.3) and creates the user the function describes. It returns nil
 // and no error when the pool has no UserMigration function or the function
@@ -90,6 +96,11 @@ func (s *Service) migrateUser(ctx context.Context, c *clientView, typed string, 
 	}
 	name, attrs := typed, migratedAttributes(resp.UserAttributes)
 	if v, ok := resp.UserAttributes["username"]; ok && v != "" {
+		if !usernameShape.MatchString(v) || utf8.RuneCountInString(v) > 128 {
+			// The API validated the typed name; this one comes from the
+			// function and must meet the same model pattern.
+			return nil, errBadCustomMessage
+		}
 		name = v // only meaningful when the typed name was an alias (DOC)
 	}
 	u, err := s.newUser(c.pool, name, attrs, status)

@@ -32,7 +32,7 @@ func (s *Store) PutCode(ctx context.Context, c *store.Code) error {
 		ON CONFLICT (pool_id, username, purpose) DO UPDATE SET
 			mac = excluded.mac, attribute = excluded.attribute,
 			created_at = excluded.created_at, expires_at = excluded.expires_at`,
-		c.PoolID, c.Username, c.Purpose, notNullBytes(c.MAC), c.Attribute, ms(c.CreatedAt), ms(c.ExpiresAt))
+		c.PoolID, c.Username, c.Purpose, notNullBytes(c.MAC), bin(c.Attribute), ms(c.CreatedAt), ms(c.ExpiresAt))
 	return translate(err, "put code "+codeID(c.PoolID, c.Username, c.Purpose))
 }
 
@@ -46,7 +46,7 @@ func (s *Store) GetCode(ctx context.Context, poolID, username, purpose string) (
 	err := s.q().QueryRow(ctx, "SELECT "+codeColumns+
 		" FROM codes WHERE pool_id = $1 AND username = $2 AND purpose = $3",
 		poolID, username, purpose).
-		Scan(&c.PoolID, &c.Username, &c.Purpose, &c.MAC, &c.Attribute, &created, &expires)
+		Scan(&c.PoolID, &c.Username, &c.Purpose, &c.MAC, textOf{&c.Attribute}, &created, &expires)
 	if err != nil {
 		return nil, translate(err, "code "+codeID(poolID, username, purpose))
 	}
@@ -92,11 +92,11 @@ func attemptLockKey(poolID, subject, kind string) int64 {
 	return int64(h.Sum64())
 }
 
-// TakeAttempt records an attempt and reports whether it is allowed. Callers
+// TakeAttempt counts an attempt and reports whether it is allowed. Callers
 // for the same (pool, subject, kind) take one transaction advisory lock
 // first, so no other attempt can be recorded between the count and the
-// insert: N concurrent calls record exactly N attempts and see counts 0, 1,
-// ..., N-1, of which only those below limit are allowed.
+// write: N concurrent calls see counts 0, 1, ..., N-1, of which only those
+// below limit are allowed.
 //
 // Outside a Tx the statements run in their own READ COMMITTED transaction:
 // each statement after the lock takes a fresh snapshot, which already holds
@@ -111,15 +111,18 @@ func attemptLockKey(poolID, subject, kind string) int64 {
 // Every attempt later than now-window counts, including attempts stamped
 // later than now. Those come from callers that read the clock after this one
 // but got the lock first; ignoring them would let concurrent callers with
-// slightly different clocks each see a count below the limit. The count stops
-// at the limit, so a hammered subject (refused attempts are recorded too, so
-// hammering keeps the window closed) costs no more than any other. Older
-// rows are left to PruneAttempts. A pool that does not exist fails the
-// insert's foreign key (store.ErrNotFound) and the transaction or savepoint
-// is rolled back, leaving nothing behind.
+// slightly different clocks each see a count below the limit. Refused
+// attempts count too, so hammering keeps the window closed; yet rows are
+// capped at keptAttempts(limit) inside the window: beyond it, the attempt
+// moves the subject's oldest row forward instead of adding one, which
+// keeps the latest attempts by time and so every answer (the SQLite
+// backend's TakeAttempt explains why). Rows that left the window are left
+// to PruneAttempts. A pool that does not exist fails the insert's foreign
+// key (store.ErrNotFound) and the transaction or savepoint is rolled back,
+// leaving nothing behind.
 func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int) (bool, error) {
 	at := ms(now)
-	cutoff := at - window.Milliseconds()
+	kept := keptAttempts(limit)
 	subj := []byte(subject)
 	fail := func(err error) error {
 		return translate(err, fmt.Sprintf("take attempt %q of %q in pool %q", kind, subject, poolID))
@@ -129,21 +132,28 @@ func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, n
 		if _, err := q.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", attemptLockKey(poolID, subject, kind)); err != nil {
 			return fail(err)
 		}
-		var n int64
+		var n int
 		err := q.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM attempts
 			WHERE pool_id = $1 AND subject = $2 AND kind = $3 AND at > $4 LIMIT $5) AS recent`,
-			poolID, subj, kind, cutoff, max(limit, 0)).Scan(&n)
+			poolID, subj, kind, at-window.Milliseconds(), kept).Scan(&n)
 		if err != nil {
 			return fail(err)
+		}
+		allowed = n < limit
+		if n >= kept {
+			tag, err := q.Exec(ctx, `UPDATE attempts SET at = GREATEST(at, $1) WHERE ctid = (
+				SELECT ctid FROM attempts WHERE pool_id = $2 AND subject = $3 AND kind = $4 ORDER BY at LIMIT 1)`,
+				at, poolID, subj, kind)
+			if err != nil || tag.RowsAffected() == 1 {
+				return fail(err)
+			}
+			// PruneAttempts or ClearAttempts (which do not take the lock)
+			// deleted the row since it was counted: add one instead.
 		}
 		_, err = q.Exec(ctx,
 			"INSERT INTO attempts (pool_id, subject, kind, at) VALUES ($1, $2, $3, $4)",
 			poolID, subj, kind, at)
-		if err != nil {
-			return fail(err)
-		}
-		allowed = n < int64(limit)
-		return nil
+		return fail(err)
 	}
 	var err error
 	if s.tx == nil {
@@ -156,6 +166,10 @@ func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, n
 	}
 	return allowed, nil
 }
+
+// keptAttempts is how many attempts of one (pool, subject, kind) inside the
+// window TakeAttempt keeps rows for (the store contract's bound).
+func keptAttempts(limit int) int { return 2 * max(limit, 1) }
 
 // TakeAttemptTx commits the attempt on its own (READ COMMITTED under the
 // advisory lock, see TakeAttempt), then runs fn in a SERIALIZABLE Tx. Taking
@@ -205,25 +219,4 @@ func (s *Store) ClearAttempts(ctx context.Context, poolID, subject, kind string)
 		"DELETE FROM attempts WHERE pool_id = $1 AND subject = $2 AND kind = $3",
 		poolID, []byte(subject), kind)
 	return translate(err, fmt.Sprintf("clear attempts %q of %q in pool %q", kind, subject, poolID))
-}
-
-// pruneBatch is how many attempt rows one PruneAttempts statement deletes.
-const pruneBatch = 1000
-
-// PruneAttempts deletes old attempts in batches of pruneBatch, each its own
-// statement (and, outside a Tx, its own transaction), so no long lock or
-// huge transaction builds up.
-func (s *Store) PruneAttempts(ctx context.Context, before time.Time) (int64, error) {
-	var total int64
-	for {
-		tag, err := s.q().Exec(ctx,
-			"DELETE FROM attempts WHERE ctid IN (SELECT ctid FROM attempts WHERE at <= $1 LIMIT $2)", ms(before), pruneBatch)
-		if err != nil {
-			return total, translate(err, "prune attempts")
-		}
-		total += tag.RowsAffected()
-		if tag.RowsAffected() < pruneBatch || s.tx != nil {
-			return total, nil
-		}
-	}
 }

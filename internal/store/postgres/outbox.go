@@ -37,9 +37,9 @@ func scanOutboxMessage(row pgx.Row) (*store.Message, error) {
 		created, next, locked, sent int64
 		expires                     int64
 	)
-	err := row.Scan(&m.ID, &m.PoolID, &m.Username, &m.Purpose, &m.Medium, &m.Destination,
-		&m.Subject, &m.Body, &m.Code, &m.SuppressedReason, &m.Status, &created,
-		&m.From, &m.ReplyTo, &m.Attempts, &next, &locked, &m.LastError, &sent, &expires)
+	err := row.Scan(&m.ID, &m.PoolID, textOf{&m.Username}, &m.Purpose, &m.Medium, textOf{&m.Destination},
+		textOf{&m.Subject}, textOf{&m.Body}, textOf{&m.Code}, &m.SuppressedReason, &m.Status, &created,
+		textOf{&m.From}, textOf{&m.ReplyTo}, &m.Attempts, &next, &locked, textOf{&m.LastError}, &sent, &expires)
 	if err != nil {
 		return nil, err
 	}
@@ -83,8 +83,8 @@ func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
 		created_at, from_address, reply_to, expires_at, sent_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		RETURNING id`,
-		m.PoolID, m.Username, m.Purpose, m.Medium, m.Destination, m.Subject, m.Body,
-		m.Code, m.SuppressedReason, m.Status, ms(m.CreatedAt), m.From, m.ReplyTo, ms(m.ExpiresAt),
+		m.PoolID, bin(m.Username), m.Purpose, m.Medium, bin(m.Destination), bin(m.Subject), bin(m.Body),
+		bin(m.Code), m.SuppressedReason, m.Status, ms(m.CreatedAt), bin(m.From), bin(m.ReplyTo), ms(m.ExpiresAt),
 		ms(store.SentAtOnEnqueue(m))).Scan(&id)
 	if err != nil {
 		return translate(err, "enqueue message")
@@ -94,8 +94,8 @@ func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
 }
 
 // ListMessages returns the messages f selects, highest ID first. Only the
-// filters that are set become conditions (exact, byte-wise matches: the
-// text columns are COLLATE "C").
+// filters that are set become conditions (exact, byte-wise matches: pool_id
+// is COLLATE "C", username and destination are BYTEA).
 func (s *Store) ListMessages(ctx context.Context, f store.MessageFilter) ([]*store.Message, error) {
 	limit := f.Limit
 	if limit <= 0 {
@@ -104,11 +104,15 @@ func (s *Store) ListMessages(ctx context.Context, f store.MessageFilter) ([]*sto
 	var b strings.Builder
 	b.WriteString("SELECT " + outboxMessageColumns + " FROM messages WHERE id > $1")
 	args := []any{f.AfterID}
-	for _, c := range []struct{ column, value string }{
-		{"pool_id", f.PoolID}, {"username", f.Username}, {"destination", f.Destination},
+	for _, c := range []struct {
+		column, value string
+		arg           any
+	}{
+		{"pool_id", f.PoolID, f.PoolID}, {"username", f.Username, bin(f.Username)},
+		{"destination", f.Destination, bin(f.Destination)},
 	} {
 		if c.value != "" {
-			args = append(args, c.value)
+			args = append(args, c.arg)
 			fmt.Fprintf(&b, " AND %s = $%d", c.column, len(args))
 		}
 	}
@@ -196,7 +200,7 @@ const (
 	releaseLease = `locked_until = $4, lease_token = ''`
 	recordInsert = `)
 	INSERT INTO message_attempts (message_id, number, at, error)
-	SELECT id, attempts, $5::bigint, $6::text FROM u RETURNING number`
+	SELECT id, attempts, $5::bigint, $6::bytea FROM u RETURNING number`
 
 	markSentQuery = `WITH u AS (UPDATE messages SET status = $7, sent_at = $5,
 		body = CASE WHEN $8 THEN '' ELSE body END,
@@ -243,7 +247,7 @@ func (s *Store) KillMessage(ctx context.Context, id int64, token string, now tim
 // recordAttempt runs a Mark* statement; if it matched nothing, leaseLost
 // tells a missing message from a lost lease.
 func (s *Store) recordAttempt(ctx context.Context, op, query string, id int64, token string, now time.Time, errText string, extra ...any) error {
-	args := append([]any{id, store.MessagePending, token, zeroMS, ms(now), errText}, extra...)
+	args := append([]any{id, store.MessagePending, token, zeroMS, ms(now), bin(errText)}, extra...)
 	var number int
 	err := s.q().QueryRow(ctx, query, args...).Scan(&number)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -284,7 +288,7 @@ func (s *Store) ListMessageAttempts(ctx context.Context, id int64) ([]store.Mess
 			a  store.MessageAttempt
 			at int64
 		)
-		if err := rows.Scan(&a.MessageID, &a.Number, &at, &a.Error); err != nil {
+		if err := rows.Scan(&a.MessageID, &a.Number, &at, textOf{&a.Error}); err != nil {
 			return nil, translate(err, what)
 		}
 		a.At = fromMS(at)

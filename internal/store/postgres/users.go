@@ -12,23 +12,30 @@ import (
 	"github.com/userpool/userpool/internal/store"
 )
 
-// userSelect selects a user (alias u) with all its keys, as a JSONB array of
-// {"Kind","Value"} objects in the caller's order (seq). Loading the user and
-// its keys in one statement reads both from one snapshot.
-const userSelect = `SELECT u.pool_id, u.username, u.sub, u.status, u.enabled, u.password_hash,
+// userSelect selects a user (alias u) with all its keys, as two arrays of
+// kinds and (BYTEA) values in the caller's order (seq); the FROM clause
+// goes between it and userKeys. Loading the user and its keys in one
+// statement reads both from one snapshot.
+const (
+	userSelect = `SELECT u.pool_id, u.username, u.sub, u.status, u.enabled, u.password_hash,
 	u.attributes, u.created_at, u.updated_at, u.password_history, u.password_changed_at,
-	COALESCE((SELECT jsonb_agg(jsonb_build_object('Kind', k.kind, 'Value', k.value) ORDER BY k.seq)
-	          FROM user_keys k WHERE k.pool_id = u.pool_id AND k.username = u.username),
-	         '[]'::jsonb)`
+	k.kinds, k.vals FROM `
+	userKeys = ` CROSS JOIN LATERAL (
+		SELECT COALESCE(array_agg(kind ORDER BY seq), '{}') AS kinds,
+		       COALESCE(array_agg(value ORDER BY seq), '{}') AS vals
+		FROM user_keys WHERE pool_id = u.pool_id AND username = u.username) AS k`
+)
 
 func scanUser(row pgx.Row) (*store.User, error) {
 	var (
 		u                       store.User
-		attrs, history, keys    []byte
+		attrs, history          []byte
+		kinds                   []string
+		values                  [][]byte
 		created, updated, chgAt int64
 	)
 	err := row.Scan(&u.PoolID, &u.Username, &u.Sub, &u.Status, &u.Enabled, &u.PasswordHash,
-		&attrs, &created, &updated, &history, &chgAt, &keys)
+		&attrs, &created, &updated, &history, &chgAt, &kinds, &values)
 	if err != nil {
 		return nil, err
 	}
@@ -44,11 +51,11 @@ func scanUser(row pgx.Row) (*store.User, error) {
 	if len(u.PasswordHistory) == 0 {
 		u.PasswordHistory = nil
 	}
-	if err := json.Unmarshal(keys, &u.Keys); err != nil {
-		return nil, fmt.Errorf("decode user keys: %w", err)
+	if len(kinds) != len(values) {
+		return nil, fmt.Errorf("decode user keys: %d kinds, %d values", len(kinds), len(values))
 	}
-	if len(u.Keys) == 0 {
-		u.Keys = nil
+	for i := range kinds {
+		u.Keys = append(u.Keys, store.UserKey{Kind: kinds[i], Value: string(values[i])})
 	}
 	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
 	u.PasswordChangedAt = fromMS(chgAt)
@@ -56,7 +63,9 @@ func scanUser(row pgx.Row) (*store.User, error) {
 }
 
 // encodeUserJSON encodes the attributes and the password history as JSON
-// arrays (never null: nil is stored as []).
+// arrays (never null: nil is stored as []). The attributes column is text,
+// not JSONB: JSON writes a NUL in a value as \u0000, which text holds and
+// JSONB refuses (0003_nul_safe_text.sql).
 func encodeUserJSON(u *store.User) (attrs, history string, err error) {
 	a := u.Attributes
 	if a == nil {
@@ -97,7 +106,7 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 	return s.atomic(ctx, func(q queryer) error {
 		tag, err := q.Exec(ctx, `INSERT INTO users (pool_id, username, sub, status, enabled,
 			password_hash, attributes, created_at, updated_at, password_history, password_changed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb, $11)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)
 			ON CONFLICT (pool_id, username) DO NOTHING`,
 			u.PoolID, u.Username, u.Sub, u.Status, u.Enabled, u.PasswordHash, attrs,
 			ms(u.CreatedAt), ms(u.UpdatedAt), history, ms(u.PasswordChangedAt))
@@ -119,10 +128,9 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 // GetUserByKey returns the user holding key (kind, value) in the pool, with
 // all its keys.
 func (s *Store) GetUserByKey(ctx context.Context, poolID, kind, value string) (*store.User, error) {
-	u, err := scanUser(s.q().QueryRow(ctx, userSelect+`
-		FROM user_keys f
-		JOIN users u ON u.pool_id = f.pool_id AND u.username = f.username
-		WHERE f.pool_id = $1 AND f.kind = $2 AND f.value = $3`, poolID, kind, value))
+	u, err := scanUser(s.q().QueryRow(ctx, userSelect+`user_keys f
+		JOIN users u ON u.pool_id = f.pool_id AND u.username = f.username`+userKeys+`
+		WHERE f.pool_id = $1 AND f.kind = $2 AND f.value = $3`, poolID, kind, bin(value)))
 	if err != nil {
 		return nil, translate(err, fmt.Sprintf("user with %s %q in pool %q", kind, value, poolID))
 	}
@@ -140,7 +148,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {
 	what := fmt.Sprintf("update user %q in pool %q", u.Username, u.PoolID)
 	return s.atomic(ctx, func(q queryer) error {
 		tag, err := q.Exec(ctx, `UPDATE users SET sub = $1, status = $2, enabled = $3,
-			password_hash = $4, attributes = $5::jsonb, updated_at = $6,
+			password_hash = $4, attributes = $5, updated_at = $6,
 			password_history = $7::jsonb, password_changed_at = $8
 			WHERE pool_id = $9 AND username = $10`,
 			u.Sub, u.Status, u.Enabled, u.PasswordHash, attrs, ms(u.UpdatedAt),
@@ -190,8 +198,8 @@ func (s *Store) ListUsers(ctx context.Context, poolID, afterUsername string, lim
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.q().Query(ctx, userSelect+`
-		FROM users u WHERE u.pool_id = $1 AND u.username > $2
+	rows, err := s.q().Query(ctx, userSelect+"users u"+userKeys+`
+		WHERE u.pool_id = $1 AND u.username > $2
 		ORDER BY u.username LIMIT $3`, poolID, afterUsername, limit)
 	if err != nil {
 		return nil, translate(err, "list users")
@@ -262,7 +270,7 @@ func keysUnchanged(ctx context.Context, q queryer, poolID, username string, kind
 	i := 0
 	for rows.Next() {
 		var kind, value string
-		if err := rows.Scan(&kind, &value); err != nil {
+		if err := rows.Scan(&kind, textOf{&value}); err != nil {
 			return false, translate(err, "read user keys")
 		}
 		if i >= len(kinds) || kinds[i] != kind || values[i] != value {
@@ -282,8 +290,8 @@ func checkUserKeys(ctx context.Context, q queryer, poolID, username string, kind
 	}
 	rows, err := q.Query(ctx, `SELECT kind, value FROM user_keys
 		WHERE pool_id = $1 AND ($2 OR username <> $3)
-		  AND (kind, value) IN (SELECT * FROM unnest($4::text[], $5::text[]))`,
-		poolID, creating, username, kinds, values)
+		  AND (kind, value) IN (SELECT * FROM unnest($4::text[], $5::bytea[]))`,
+		poolID, creating, username, kinds, binStrings(values))
 	if err != nil {
 		return translate(err, "check user keys")
 	}
@@ -291,7 +299,7 @@ func checkUserKeys(ctx context.Context, q queryer, poolID, username string, kind
 	taken := make(map[store.UserKey]bool)
 	for rows.Next() {
 		var k store.UserKey
-		if err := rows.Scan(&k.Kind, &k.Value); err != nil {
+		if err := rows.Scan(&k.Kind, textOf{&k.Value}); err != nil {
 			return translate(err, "check user keys")
 		}
 		taken[k] = true
@@ -316,9 +324,9 @@ func insertUserKeys(ctx context.Context, q queryer, poolID, username string, kin
 	}
 	rows, err := q.Query(ctx, `INSERT INTO user_keys (pool_id, kind, value, username, seq)
 		SELECT $1, t.kind, t.value, $2, t.n::integer
-		FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS t(kind, value, n)
+		FROM unnest($3::text[], $4::bytea[]) WITH ORDINALITY AS t(kind, value, n)
 		ON CONFLICT DO NOTHING
-		RETURNING kind, value`, poolID, username, kinds, values)
+		RETURNING kind, value`, poolID, username, kinds, binStrings(values))
 	if err != nil {
 		return translate(err, "insert user keys")
 	}
@@ -326,7 +334,7 @@ func insertUserKeys(ctx context.Context, q queryer, poolID, username string, kin
 	inserted := make(map[store.UserKey]bool, len(kinds))
 	for rows.Next() {
 		var k store.UserKey
-		if err := rows.Scan(&k.Kind, &k.Value); err != nil {
+		if err := rows.Scan(&k.Kind, textOf{&k.Value}); err != nil {
 			return translate(err, "insert user keys")
 		}
 		inserted[k] = true

@@ -11,45 +11,67 @@ import (
 )
 
 // countAttempts counts a subject's attempts of one kind later than a cutoff,
-// stopping at the limit: whether a call is allowed only depends on reaching
-// it, and the bound keeps the cost flat for a subject that is being
-// hammered (every refused attempt is recorded, so such a subject can hold
-// thousands of rows within the window). Served by the attempts_subject
-// index.
+// stopping at the row cap (keptAttempts): whether a call is allowed only
+// depends on reaching the limit, and whether it adds a row on reaching the
+// cap, so the cost stays flat for a subject that is being hammered. Served
+// by the attempts_subject index.
 const countAttempts = `SELECT count(*) FROM (SELECT 1 FROM attempts
 	WHERE pool_id = ? AND subject = ? AND kind = ? AND at > ? LIMIT ?)`
 
-// TakeAttempt records an attempt and reports whether it is allowed, in one
+// moveOldestAttempt records an attempt of a subject that already has the
+// cap of rows in the window by moving its oldest row forward to the new
+// attempt's time (or leaving it, if the new attempt is older still), found
+// through the attempts_subject index.
+const moveOldestAttempt = `UPDATE attempts SET at = max(at, ?) WHERE rowid = (
+	SELECT rowid FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ? ORDER BY at LIMIT 1)`
+
+// keptAttempts is how many attempts of one (pool, subject, kind) inside the
+// window TakeAttempt keeps rows for (the store contract's bound).
+func keptAttempts(limit int) int { return 2 * max(limit, 1) }
+
+// TakeAttempt counts an attempt and reports whether it is allowed, in one
 // writer transaction (or the caller's Tx). Writer transactions are
 // serialised (a single writer connection, BEGIN IMMEDIATE across
 // processes), so no other attempt can be recorded between the count and the
-// insert: N concurrent calls record exactly N attempts and see counts 0, 1,
-// ..., N-1, of which only those below limit are allowed.
+// write: N concurrent calls see counts 0, 1, ..., N-1, of which only those
+// below limit are allowed.
 //
 // Every attempt later than now-window counts, including attempts stamped
 // later than now. Those come from callers that read the clock after this
 // one but got the writer first; ignoring them would let concurrent callers
 // with slightly different clocks each see a count below the limit. A
-// refused attempt is recorded too, so hammering keeps the window closed.
-// Older rows are left to PruneAttempts: deleting them here cost a statement
-// on every request, the hot path of ForgotPassword.
+// refused attempt counts too, so hammering keeps the window closed.
 //
-// The only write is the final INSERT, so inside a Tx no savepoint is needed
-// to keep a failure from leaving half of the operation behind.
+// Rows are capped at keptAttempts(limit) inside the window: beyond it, the
+// attempt replaces the subject's oldest row instead of adding one. The rows
+// kept are then always the latest attempts by time (the replaced row is
+// older than every other, the new one newer than it), and as the count
+// only ever asks "at least limit within the window?", whose answer the
+// latest limit attempts decide, it is the same as if every row were kept.
+// Rows that left the window are left to PruneAttempts: deleting them here
+// cost a statement on every request, the hot path of ForgotPassword.
+//
+// The only write is the final INSERT or UPDATE, so inside a Tx no savepoint
+// is needed to keep a failure from leaving half of the operation behind.
 func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int) (bool, error) {
 	at := ms(now)
+	kept := keptAttempts(limit)
 	var allowed bool
 	fn := func(q querier) error {
-		var n int64
-		err := q.QueryRowContext(ctx, countAttempts, poolID, subject, kind, at-window.Milliseconds(), max(limit, 0)).Scan(&n)
+		var n int
+		err := q.QueryRowContext(ctx, countAttempts, poolID, subject, kind, at-window.Milliseconds(), kept).Scan(&n)
 		if err != nil {
+			return err
+		}
+		allowed = n < limit
+		if n >= kept {
+			_, err = q.ExecContext(ctx, moveOldestAttempt, at, poolID, subject, kind)
 			return err
 		}
 		// A pool that does not exist fails the foreign key: store.ErrNotFound.
 		_, err = q.ExecContext(ctx,
 			"INSERT INTO attempts (pool_id, subject, kind, at) VALUES (?, ?, ?, ?)",
 			poolID, subject, kind, at)
-		allowed = n < int64(limit)
 		return err
 	}
 	var err error
@@ -89,31 +111,4 @@ func (s *Store) ClearAttempts(ctx context.Context, poolID, subject, kind string)
 		"DELETE FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ?",
 		poolID, subject, kind)
 	return translate(fmt.Sprintf("clear attempts %q of %q in pool %q", kind, subject, poolID), err)
-}
-
-// pruneBatch is how many attempt rows one PruneAttempts transaction
-// deletes: small enough that the writer is back to requests within a few
-// milliseconds.
-const pruneBatch = 1000
-
-// PruneAttempts deletes old attempts in batches of pruneBatch, each its own
-// writer transaction (no index serves "at" alone; the scan stops at the
-// batch limit).
-func (s *Store) PruneAttempts(ctx context.Context, before time.Time) (int64, error) {
-	var total int64
-	for {
-		res, err := s.writes().ExecContext(ctx,
-			"DELETE FROM attempts WHERE rowid IN (SELECT rowid FROM attempts WHERE at <= ? LIMIT ?)", ms(before), pruneBatch)
-		if err != nil {
-			return total, translate("prune attempts", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return total, translate("prune attempts", err)
-		}
-		total += n
-		if n < pruneBatch || s.tx != nil {
-			return total, nil
-		}
-	}
 }

@@ -417,7 +417,7 @@ func TestFailedMarkLeavesNoTrace(t *testing.T) {
 	mustDo(t, s.KillMessage(ctx, ms[1].ID, token, tClaim, "x"))
 }
 
-// The delivery queries read the messages_claim index, never the whole table.
+// The delivery and retention queries read an index, never the whole table.
 func TestDeliveryQueriesUseIndexes(t *testing.T) {
 	s, _ := openTemp(t)
 	defer s.Close()
@@ -432,8 +432,13 @@ func TestDeliveryQueriesUseIndexes(t *testing.T) {
 			// Retries come due: a range.
 			"SEARCH messages USING INDEX messages_claim (status=? AND next_attempt_at>? AND next_attempt_at<?)",
 		}},
-		{outboxStatsQuery, []any{store.MessagePending, store.MessageDead}, []string{"COVERING INDEX messages_claim (status=?)"}},
+		// Counting by status: any covering index that starts with status
+		// (messages_claim, or the narrower messages_retention).
+		{outboxStatsQuery, []any{store.MessagePending, store.MessageDead}, []string{"USING COVERING INDEX messages_", " (status=?)"}},
 		{listMessageAttemptsQuery, []any{1}, []string{"PRIMARY KEY (message_id=?)"}},
+		// Retention reads only the finished messages it deletes.
+		{pruneMessagesQuery, []any{store.MessageSent, store.MessageDead, store.MessageInbox, store.MessageSuppressed, 0, 200},
+			[]string{"USING COVERING INDEX messages_retention (status=? AND created_at<?)"}},
 	} {
 		plan := queryPlan(t, s.reader.db, tc.query, tc.args...)
 		for _, want := range tc.uses {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -30,21 +31,35 @@ func wantTake(t *testing.T, ctx context.Context, s store.Store, poolID, subject,
 	}
 }
 
+// errProbe rolls back the transaction of a countAttempts probe.
+var errProbe = errors.New("storetest: probe rolled back")
+
 // countAttempts finds, through the interface only, how many attempts of
 // kind by subject count at now: TakeAttempt allows a call exactly when that
-// count is below its limit. Probe i (from 0) comes after i probes, each of
-// which recorded an attempt, so it sees c+i attempts, where c is the count
-// sought; with limit 2i+1 it is allowed exactly when c+i < 2i+1, that is
-// when c <= i. The first allowed probe is therefore probe c. The probes
-// stay recorded: call this last, or take them into account.
+// count is below its limit, so the count is one less than the lowest limit
+// a probe is allowed under. Each probe runs in a transaction that is rolled
+// back, so probing records nothing. A store may keep only the latest
+// 2×limit attempts of a key (limit: that of the calls that took them), so
+// counts above that are seen as 2×limit.
 func countAttempts(t *testing.T, ctx context.Context, s store.Store, poolID, subject, kind string, now time.Time, window time.Duration) int {
 	t.Helper()
-	for i := range 1000 {
-		if take(t, ctx, s, poolID, subject, kind, now, window, 2*i+1) {
-			return i
+	for limit := 1; limit <= 1000; limit++ {
+		var ok bool
+		err := s.Tx(ctx, func(tx store.Store) error {
+			var err error
+			if ok, err = tx.TakeAttempt(ctx, poolID, subject, kind, now, window, limit); err != nil {
+				return err
+			}
+			return errProbe
+		})
+		if !errors.Is(err, errProbe) {
+			t.Fatalf("countAttempts %s/%q/%s: probe with limit %d: %v", poolID, subject, kind, limit, err)
+		}
+		if ok {
+			return limit - 1
 		}
 	}
-	t.Fatalf("countAttempts %s/%q/%s: more than 1000 attempts", poolID, subject, kind)
+	t.Fatalf("countAttempts %s/%q/%s: 1000 attempts or more", poolID, subject, kind)
 	return 0
 }
 
@@ -77,9 +92,12 @@ var attemptTests = []testCase{
 		take(t, ctx, s, "p1", "b", "k", t0, time.Hour, 0)
 		wantCount(t, ctx, s, "p1", "b", "k", t0, time.Hour, 1)
 		for range 7 {
-			take(t, ctx, s, "p1", "c", "k", t0, time.Hour, 1)
+			take(t, ctx, s, "p1", "c", "k", t0, time.Hour, 4)
 		}
 		wantCount(t, ctx, s, "p1", "c", "k", t0, time.Hour, 7)
+		// Probing recorded nothing.
+		wantCount(t, ctx, s, "p1", "c", "k", t0, time.Hour, 7)
+		wantCount(t, ctx, s, "p1", "a", "k", t0, time.Hour, 0)
 	}},
 	{"LimitZero", func(t *testing.T, ctx context.Context, s store.Store) {
 		createPool(t, ctx, s, "p1")
@@ -271,7 +289,7 @@ var attemptTests = []testCase{
 
 // testAttemptRace releases attemptRacers calls of TakeAttempt at once, call
 // i at now(i), against a limit of 5 in a one-hour window. Exactly 5 must be
-// allowed, and all of them recorded.
+// allowed, and all of them counted.
 func testAttemptRace(t *testing.T, ctx context.Context, s store.Store, now func(i int) time.Time) {
 	const limit = 5
 	allowed := make([]bool, attemptRacers)
@@ -291,5 +309,6 @@ func testAttemptRace(t *testing.T, ctx context.Context, s store.Store, now func(
 	if n != limit {
 		t.Errorf("%d of %d concurrent TakeAttempt calls allowed, want exactly the limit %d", n, attemptRacers, limit)
 	}
-	wantCount(t, ctx, s, "p1", "alice", "confirm", now(attemptRacers-1), time.Hour, attemptRacers)
+	// All of them count, as far as a store keeps them: up to 2×limit.
+	wantCount(t, ctx, s, "p1", "alice", "confirm", now(attemptRacers-1), time.Hour, 2*limit)
 }

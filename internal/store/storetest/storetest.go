@@ -47,10 +47,13 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Codes", codeTests},
 		{"Attempts", attemptTests},
 		{"AttemptTx", attemptTxTests},
+		{"AttemptRows", attemptRowTests},
 		{"Outbox", outboxTests},
 		{"Delivery", deliveryTests},
+		{"Retention", retentionTests},
 		{"Tx", txTests},
 		{"Times", timeTests},
+		{"Strings", stringTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
