@@ -15,7 +15,7 @@ import (
 // can also come from USERPOOL_<NAME>; admin credentials fall back to the
 // AWS SDK's environment variables.
 func bench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	o, asJSON, err := parseBench(args, getenv, stderr)
+	o, asJSON, err := parseBench(args, getenv, stdout)
 	if err != nil {
 		return err
 	}
@@ -37,9 +37,9 @@ func bench(ctx context.Context, args []string, getenv func(string) string, stdou
 	return runErr
 }
 
-func parseBench(args []string, getenv func(string) string, stderr io.Writer) (loadgen.Options, bool, error) {
+func parseBench(args []string, getenv func(string) string, stdout io.Writer) (loadgen.Options, bool, error) {
 	var o loadgen.Options
-	fs := newFlagSet("userpool bench", stderr)
+	fs := newFlagSet("userpool bench", stdout)
 	fs.StringVar(&o.Endpoint, "endpoint", "http://127.0.0.1:9229", "the server's URL (http or https); nothing else is contacted")
 	fs.StringVar(&o.Op, "op", "all", "what to run: "+strings.Join(loadgen.Ops, ", ")+" (all = setup, forgot, flow)")
 	fs.IntVar(&o.Users, "users", 100, fmt.Sprintf("users user0..user<N-1> (1 to %d)", loadgen.MaxUsers))

@@ -75,19 +75,13 @@ type deliveryConfig struct {
 	Backoff     time.Duration
 }
 
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+func parseServe(args []string, getenv func(string) string, out io.Writer) (*config, error) {
 	c := &config{Argon2: passhash.OWASP}
-	fs := newFlagSet("userpool serve", stderr)
+	fs := newFlagSet("userpool serve", out)
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:9229", "listen address (host:port)")
 	fs.StringVar(&c.DB, "db", "sqlite:userpool.db", "database: sqlite:<file> or postgres://user:pass@host:port/db?sslmode=...")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", 16, "PostgreSQL: connections in the pool")
-	fs.BoolVar(&c.DBMigrate, "db-migrate", true, "apply pending database migrations at start (else run `userpool migrate`)")
+	fs.BoolVar(&c.DBMigrate, "db-migrate", true, "apply pending database migrations at start (else run userpool migrate first)")
 	fs.StringVar(&c.Region, "region", "us-east-1", "region used in pool IDs, ARNs and issuer URLs")
 	fs.BoolVar(&c.Dev, "dev", false, "enable the development API under /_userpool/ (loopback --addr only, unless --dev-listen-public)")
 	fs.BoolVar(&c.DevListenPublic, "dev-listen-public", false, "with --dev on a non-loopback --addr: serve the development API (live codes, the clock) to the network, to admin keys only")
@@ -159,7 +153,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (*c
 func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
-		name := "USERPOOL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		name := envName(f.Name)
 		if v := getenv(name); v != "" && envErr == nil {
 			if err := f.Value.Set(v); err != nil {
 				envErr = fmt.Errorf("invalid value %q for %s: %v", v, name, err)
@@ -170,7 +164,10 @@ func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) e
 		return envErr
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w (%s -h lists the flags)", err, fs.Name())
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -187,9 +184,9 @@ func (c *config) validate() error {
 		}
 	}
 	check(c.Addr == "" || !strings.Contains(c.Addr, ":"), "--addr %q: want host:port", c.Addr)
-	check(!strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://"),
-		"--db %q: want sqlite:<file> or postgres://...", c.DB)
-	check(strings.HasPrefix(c.DB, "sqlite:") && sqlitePath(c.DB) == "", "--db %q: missing file name", c.DB)
+	if err := checkDB(c.DB); err != nil {
+		errs = append(errs, err)
+	}
 	check(c.Region == "" || strings.ContainsAny(c.Region, "_ /"), "--region %q: want a region name such as us-east-1", c.Region)
 	check(c.HeaderTimeout < 100*time.Millisecond, "--header-timeout must be at least 100ms")
 	check(c.MaxInFlight < 0, "--max-inflight must not be negative")
@@ -232,6 +229,17 @@ func (c *config) validate() error {
 		check(perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "", "--cors-origins %q: want scheme://host[:port]", o)
 	}
 	return errors.Join(errs...)
+}
+
+// checkDB checks the form of a --db value (serve and migrate).
+func checkDB(db string) error {
+	switch {
+	case !strings.HasPrefix(db, "sqlite:") && !strings.HasPrefix(db, "postgres://") && !strings.HasPrefix(db, "postgresql://"):
+		return fmt.Errorf("--db %q: want sqlite:<file> or postgres://...", db)
+	case strings.HasPrefix(db, "sqlite:") && sqlitePath(db) == "":
+		return fmt.Errorf("--db %q: missing file name", db)
+	}
+	return nil
 }
 
 func sqlitePath(dsn string) string {

@@ -47,41 +47,35 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp): // -h/--help printed what was asked for
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "userpool:", err)
 		os.Exit(1)
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
 }
+
+// errUsage is returned when no command was given; the usage went to stderr.
+var errUsage = errors.New("no command given")
 
 // run is main without the process: tests call it with their own context,
 // arguments, environment and output.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return flag.ErrHelp
+		return errUsage
 	}
 	switch args[0] {
 	case "serve":
-		cfg, err := parseServe(args[1:], getenv, stderr)
+		cfg, err := parseServe(args[1:], getenv, stdout)
 		if err != nil {
 			return err
 		}
 		return serve(ctx, cfg, stdout, stderr)
 	case "migrate":
-		cfg, err := parseServe(args[1:], getenv, stderr)
-		if err != nil {
-			return err
-		}
-		cfg.DBMigrate = true
-		st, err := openStore(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "migrations applied to %s\n", redactDSN(cfg.DB))
-		return st.Close()
+		return migrate(ctx, args[1:], getenv, stdout)
 	case "messages":
 		return messages(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":

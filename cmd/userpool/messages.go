@@ -18,7 +18,7 @@ import (
 // messages implements `userpool messages`: it reads a --dev server's inbox
 // over HTTP, so a shell script or a person can get a code in one command.
 func messages(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("userpool messages", stderr)
+	fs := newFlagSet("userpool messages", stdout)
 	endpoint := fs.String("endpoint", "http://127.0.0.1:9229", "the server's URL")
 	pool := fs.String("pool", "", "only this user pool ID")
 	user := fs.String("user", "", "only this user (username, alias or sub; needs --pool)")
