@@ -52,7 +52,11 @@ func newWorker(ctx context.Context, cfg *config, st store.Store, log *slog.Logge
 
 // logChannels says at startup where messages go, never with a password.
 func logChannels(log *slog.Logger, cfg *config) {
-	email, sms := "none (kept for the development inbox)", "none (kept for the development inbox)"
+	none := "none: messages are neither sent nor kept"
+	if cfg.Dev {
+		none = "none (kept for the development inbox)"
+	}
+	email, sms := none, none
 	if u, err := url.Parse(cfg.Delivery.SMTPURL); err == nil && cfg.Delivery.SMTPURL != "" {
 		email = "smtp " + u.Redacted()
 	}
@@ -64,7 +68,9 @@ func logChannels(log *slog.Logger, cfg *config) {
 	}
 	log.Info("message delivery", "email", email, "sms", sms)
 	if !cfg.Dev && (cfg.Delivery.SMTPURL == "" || cfg.Delivery.SMS == "") {
-		log.Warn("a medium has no delivery channel and --dev is off: its codes reach nobody; set --smtp-url / --sms")
+		// A stored plaintext code nobody reads is only a risk: outside --dev
+		// such messages are not kept at all (userpool's enqueue), only counted.
+		log.Warn("a medium has no delivery channel and --dev is off: its code messages are neither sent nor kept; set --smtp-url / --sms")
 	}
 }
 

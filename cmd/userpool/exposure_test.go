@@ -139,7 +139,8 @@ func TestMetricsDoNotTellUsersApart(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		args []string
-	}{{"no channel", []string{"--dev"}}, {"smtp", []string{"--smtp-url", "smtp://" + smtptest.Start(t).Addr + "?tls=none"}}} {
+	}{{"no channel", []string{"--dev"}}, {"smtp", []string{"--smtp-url", "smtp://" + smtptest.Start(t).Addr + "?tls=none"}},
+		{"no channel, no dev", nil}} {
 		t.Run(c.name, func(t *testing.T) {
 			url := startServe(t, c.args...)
 			sdk := sdkFor(url)
@@ -152,7 +153,8 @@ func TestMetricsDoNotTellUsersApart(t *testing.T) {
 			var real string
 			// The worker counts a sent message after delivery: poll for it.
 			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-				if real = outbox(); strings.Contains(real, `event="sent"`) || strings.Contains(real, `event="inbox"`) {
+				if real = outbox(); strings.Contains(real, `event="sent"`) || strings.Contains(real, `event="inbox"`) ||
+					strings.Contains(real, `event="dropped"`) {
 					break
 				}
 			}

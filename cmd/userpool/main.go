@@ -186,7 +186,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		Limits: userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow,
 			SignIns: cfg.LimitSignIns, SignInWindow: cfg.SignInWindow},
 		Dev: cfg.Dev, MessageRetention: cfg.MessageRetention,
-		MessageQueued: messageQueued(worker, m), MessageSimulated: messageSimulated(worker, m),
+		MessageQueued: messageQueued(worker, m, cfg.Dev), MessageSimulated: messageSimulated(worker, m, cfg.Dev),
 		InboxOnly: worker.KeptForInbox, RecoveryRate: cfg.RecoveryRPS})
 	if err != nil {
 		return err
@@ -256,37 +256,48 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 }
 
 // messageSimulated counts a simulated answer (PreventUserExistenceErrors=
-// ENABLED) as a real message to its medium is counted: queued, then kept
-// for the inbox or sent. Nothing is sent, but the counters must not tell an
-// unknown user from a real one (issue 13); they count code requests
-// answered, and the outbox gauges and delivery attempts count real
-// deliveries.
-func messageSimulated(w *delivery.Worker, m *metrics) func(string) {
+// ENABLED) as a real message to its medium is counted (outcome). Nothing
+// is sent, but the counters must not tell an unknown user from a real one
+// (issue 13); they count code requests answered, and the outbox gauges and
+// delivery attempts count real deliveries.
+func messageSimulated(w *delivery.Worker, m *metrics, dev bool) func(string) {
 	if m == nil {
 		return nil
 	}
 	return func(medium string) {
-		m.messageEvent(medium, "queued")
-		if w.KeptForInbox(medium) {
-			m.messageEvent(medium, delivery.OutcomeInbox)
-		} else {
-			m.messageEvent(medium, delivery.OutcomeSent)
+		for _, e := range outcome(w, dev, medium, delivery.OutcomeSent) {
+			m.messageEvent(medium, e)
 		}
 	}
 }
 
 // messageQueued wakes the worker and counts the message.
-func messageQueued(w *delivery.Worker, m *metrics) func(string) {
+func messageQueued(w *delivery.Worker, m *metrics, dev bool) func(string) {
 	return func(medium string) {
-		inbox := w.KeptForInbox(medium) // queued as kept for the inbox already
-		if !inbox {
+		if !w.KeptForInbox(medium) {
 			w.Wake()
 		}
 		if m != nil {
-			m.messageEvent(medium, "queued")
-			if inbox {
-				m.messageEvent(medium, delivery.OutcomeInbox)
+			for _, e := range outcome(w, dev, medium, "") {
+				m.messageEvent(medium, e)
 			}
 		}
 	}
+}
+
+// outcome is the events a new message to medium counts at once: queued,
+// then sent (for a simulated one; a real one is counted sent by the
+// worker), or kept for the inbox when the medium has no channel — or only
+// dropped when it has none outside --dev, where no message is kept
+// (userpool's enqueue).
+func outcome(w *delivery.Worker, dev bool, medium, delivered string) []string {
+	switch {
+	case !w.KeptForInbox(medium) && delivered == "":
+		return []string{"queued"}
+	case !w.KeptForInbox(medium):
+		return []string{"queued", delivered}
+	case dev:
+		return []string{"queued", delivery.OutcomeInbox}
+	}
+	return []string{"dropped"}
 }

@@ -155,7 +155,7 @@ func (s *Service) queueCode(ctx context.Context, tx store.Store, pool *poolView,
 	if err := tx.PutCode(ctx, c); err != nil {
 		return err
 	}
-	return tx.EnqueueMessage(ctx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kind,
+	return s.enqueue(ctx, tx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kind,
 		Medium: t.medium, Destination: t.to, Subject: subject, Body: body, Code: code,
-		Status: s.outboxStatus(t.medium), CreatedAt: now, From: from, ReplyTo: replyTo, ExpiresAt: c.ExpiresAt})
+		CreatedAt: now, From: from, ReplyTo: replyTo, ExpiresAt: c.ExpiresAt})
 }

@@ -128,15 +128,6 @@ func (s *signal) fire() {
 
 // queued reports messages committed to the outbox for delivery: it wakes
 // inbox long polls and calls the MessageQueued hook once per message.
-// outboxStatus is the status a new message to medium is queued with:
-// pending for the delivery worker, or inbox when the medium has no channel.
-func (s *Service) outboxStatus(medium string) string {
-	if s.cfg.InboxOnly != nil && s.cfg.InboxOnly(medium) {
-		return store.MessageInbox
-	}
-	return store.MessagePending
-}
-
 func (s *Service) queued(media ...string) {
 	s.msgSignal.fire()
 	if s.cfg.MessageQueued != nil {

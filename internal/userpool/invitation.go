@@ -91,9 +91,9 @@ func (s *Service) queueInvitations(ctx context.Context, tx store.Store, pool *po
 	for _, o := range invites {
 		subject, body := o.fill(password)
 		body = strings.ReplaceAll(body, "{username}", u.Username)
-		err := tx.EnqueueMessage(ctx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kindAdminCreateUser,
+		err := s.enqueue(ctx, tx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kindAdminCreateUser,
 			Medium: o.medium, Destination: o.to, Subject: subject, Body: body, Code: password,
-			Status: s.outboxStatus(o.medium), CreatedAt: s.now(), From: from, ReplyTo: replyTo, ExpiresAt: expires})
+			CreatedAt: s.now(), From: from, ReplyTo: replyTo, ExpiresAt: expires})
 		if err != nil {
 			return err
 		}

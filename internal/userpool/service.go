@@ -52,8 +52,9 @@ type Config struct {
 	// neither hook.
 	MessageSimulated func(medium string)
 	// InboxOnly, when set, reports the media without a delivery channel
-	// (the laptop and CI case): their messages are queued as kept for the
-	// development inbox, so the delivery worker never has to touch them.
+	// (the laptop and CI case): with Dev their messages are queued as kept
+	// for the development inbox, so the delivery worker never has to touch
+	// them; without Dev they are not kept at all (outbox.go).
 	InboxOnly func(medium string) bool
 	// Invoker calls the pools' Lambda triggers; nil means pools with a
 	// LambdaConfig get UnexpectedLambdaException.
