@@ -146,6 +146,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", cfg.Addr, err)
 	}
+	defer ln.Close() // on every error path below; Serve closes it too once it runs
 	scheme := "http"
 	if cfg.TLSCert != "" {
 		scheme = "https"
@@ -211,8 +212,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	var metricsSrv *http.Server
 	if m != nil {
-		if metricsSrv, err = serveMetrics(cfg.MetricsAddr, m, log, stdout); err != nil {
-			ln.Close()
+		if metricsSrv, err = serveMetrics(cfg, m, log, stdout); err != nil {
 			return err
 		}
 	}
@@ -229,7 +229,8 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	go func() { workerDone <- worker.Run(wctx) }()
 	sweepDone := make(chan struct{})
 	go func() { sweep(wctx, svc, log, sweepInterval); close(sweepDone) }()
-	fmt.Fprintf(stdout, "userpool listening on %s://%s (db %s, dev %v)\n", scheme, ln.Addr(), redactDSN(cfg.DB), cfg.Dev)
+	announce(cfg, stdout, fmt.Sprintf("userpool listening on %s://%s (db %s, dev %v)", scheme, ln.Addr(), redactDSN(cfg.DB), cfg.Dev),
+		"userpool listening", "url", scheme+"://"+ln.Addr().String(), "db", redactDSN(cfg.DB), "dev", cfg.Dev)
 	var serveErr error
 	select {
 	case serveErr = <-errc:
@@ -253,6 +254,17 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		serveErr = fmt.Errorf("delivery worker: %w", err)
 	}
 	return serveErr
+}
+
+// announce writes one of serve's start lines (where it listens) to stdout:
+// text as given, or with --log-format json a JSON record of msg and attrs,
+// so that a log collector reading stdout sees one format.
+func announce(cfg *config, stdout io.Writer, text, msg string, attrs ...any) {
+	if cfg.LogFormat == "json" {
+		slog.New(slog.NewJSONHandler(stdout, nil)).Info(msg, attrs...)
+		return
+	}
+	fmt.Fprintln(stdout, text)
 }
 
 // messageSimulated counts a simulated answer (PreventUserExistenceErrors=

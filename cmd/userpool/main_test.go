@@ -32,6 +32,15 @@ func startServe(t *testing.T, extra ...string) string {
 // startServeLogging is startServe with the server's log written to logw.
 func startServeLogging(t *testing.T, logw io.Writer, extra ...string) string {
 	t.Helper()
+	url, _ := startServeStop(t, logw, extra...)
+	return url
+}
+
+// startServeStop is startServeLogging that also returns stop, which shuts
+// the server down and waits until serve has returned (so every log line it
+// wrote is in logw); the server also stops when the test ends.
+func startServeStop(t *testing.T, logw io.Writer, extra ...string) (string, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "u.db"),
@@ -39,18 +48,20 @@ func startServeLogging(t *testing.T, logw io.Writer, extra ...string) string {
 		"--metrics-addr", "127.0.0.1:0"}, extra...)
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, func(string) string { return "" }, pw, logw) }()
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve returned %v after shutdown", err)
 		}
 	})
-	return waitListening(t, pr)
+	t.Cleanup(stop)
+	return waitListening(t, pr), stop
 }
 
 var (
-	listening      = regexp.MustCompile(`listening on (https?://\S+)`)
-	metricsAt      = regexp.MustCompile(`metrics on (http://\S+)/metrics`)
+	// The start lines in text, or as JSON records with --log-format json.
+	listening      = regexp.MustCompile(`listening on (https?://\S+)|"msg":"userpool listening","url":"(https?://[^"]+)"`)
+	metricsAt      = regexp.MustCompile(`metrics on (http://\S+)/metrics|"msg":"userpool metrics","url":"(http://[^"]+)/metrics"`)
 	metricsByServe sync.Map // API URL → metrics URL, for scrape
 )
 
@@ -64,11 +75,11 @@ func waitListening(t *testing.T, r io.Reader) string {
 		metrics := ""
 		for sc.Scan() {
 			if m := metricsAt.FindStringSubmatch(sc.Text()); m != nil {
-				metrics = m[1]
+				metrics = m[1] + m[2]
 			}
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				metricsByServe.Store(m[1], metrics)
-				found <- m[1]
+				metricsByServe.Store(m[1]+m[2], metrics)
+				found <- m[1] + m[2]
 				break
 			}
 		}

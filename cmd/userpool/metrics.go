@@ -100,10 +100,10 @@ func (m *metrics) messageEvent(medium, event string) {
 // serveMetrics serves /metrics on its own listener (--metrics-addr, loopback
 // by default), never on the API's: the counters are for operators, and on
 // a public port they could tell an outsider more than the API does.
-func serveMetrics(addr string, m *metrics, log *slog.Logger, stdout io.Writer) (*http.Server, error) {
-	ln, err := net.Listen("tcp", addr)
+func serveMetrics(cfg *config, m *metrics, log *slog.Logger, stdout io.Writer) (*http.Server, error) {
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
 	if err != nil {
-		return nil, fmt.Errorf("--metrics-addr %s: %w", addr, err)
+		return nil, fmt.Errorf("--metrics-addr %s: %w", cfg.MetricsAddr, err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.handler())
@@ -115,6 +115,7 @@ func serveMetrics(addr string, m *metrics, log *slog.Logger, stdout io.Writer) (
 			log.Error("metrics listener failed", "err", err)
 		}
 	}()
-	fmt.Fprintf(stdout, "userpool metrics on http://%s/metrics\n", ln.Addr())
+	url := "http://" + ln.Addr().String() + "/metrics"
+	announce(cfg, stdout, "userpool metrics on "+url, "userpool metrics", "url", url)
 	return srv, nil
 }

@@ -131,41 +131,54 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date")
 	}
-	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	defer s.logRequest(sw, r, id, time.Now())
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic", "request_id", id, "panic", fmt.Sprint(p))
-			writeError(w, userpool.InternalError, msgInternal)
+			writeError(sw, userpool.InternalError, msgInternal)
 		}
 	}()
 	if r.Body != nil && r.Body != http.NoBody && !exempt(r) {
 		var release func()
 		var err error
-		r, release, err = s.readBody(w, r)
+		r, release, err = s.readBody(sw, r)
 		defer release()
 		if err != nil {
-			s.bodyFailed(w, err)
+			s.bodyFailed(sw, err)
 			return
 		}
 	}
 	// A slot is taken only for a request whose body is complete: a slow
 	// client holds its own connection, never a slot (readBody).
 	if !s.admit(r) {
-		writeError(w, userpool.TooManyRequests, msgTooManyRequests)
+		writeError(sw, userpool.TooManyRequests, msgTooManyRequests)
 		return
 	}
 	defer s.leave(r)
-	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+}
+
+// logRequest logs every request once it is answered and feeds the metrics
+// hook. AWS JSON calls are logged at info with the operation (from the
+// model, never a client-chosen string), status, error type and latency —
+// never a body, which may hold passwords or codes; other paths (health
+// checks, JWKS, the development API) at debug.
+func (s *Server) logRequest(sw *statusWriter, r *http.Request, id string, start time.Time) {
 	d := time.Since(start)
-	target := r.Header.Get("X-Amz-Target")
-	s.log.Debug("request", "request_id", id, "method", r.Method, "path", r.URL.Path,
-		"target", target, "status", sw.status, "duration", d)
-	if op, ok := strings.CutPrefix(target, targetPrefix); ok && s.observe != nil && r.URL.Path == "/" {
-		if _, known := apimodel.Lookup(op); !known {
-			op = "unknown" // bounded label values: never a client-chosen string
-		}
-		s.observe(op, strings.TrimSuffix(w.Header().Get("x-amzn-ErrorType"), ":"), sw.status, d)
+	op, isAPI := strings.CutPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+	if !isAPI || r.URL.Path != "/" || r.Method != http.MethodPost {
+		s.log.Debug("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", d)
+		return
+	}
+	if _, known := apimodel.Lookup(op); !known {
+		op = "unknown" // bounded values: never a client-chosen string
+	}
+	errType := strings.TrimSuffix(sw.Header().Get("x-amzn-ErrorType"), ":")
+	s.log.Info("request", "request_id", id, "operation", op, "status", sw.status, "error", errType,
+		"latency_ms", float64(d.Microseconds())/1000)
+	if s.observe != nil {
+		s.observe(op, errType, sw.status, d)
 	}
 }
 
