@@ -127,7 +127,7 @@ func (s *Service) resendInvitation(ctx context.Context, in *AdminCreateUserInput
 // resendable refuses RESEND for users who have left FORCE_CHANGE_PASSWORD.
 func resendable(u *store.User) error {
 	if u.Status != StatusForceChangePassword {
-		return newErr(UnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD.", u.Username) // UNVERIFIED
+		return errResendNotPossible(u.Username)
 	}
 	return nil
 }

@@ -102,13 +102,13 @@ func (c *ClientSettings) checkValidity() error {
 	a, i, r := c.accessTTL(), c.idTTL(), c.refreshTTL()
 	switch {
 	case a < 5*time.Minute || a > 24*time.Hour:
-		return newErr(InvalidParameter, "Invalid range for token validity.") // UNVERIFIED
+		return errTokenValidityRange
 	case i < 5*time.Minute || i > 24*time.Hour:
-		return newErr(InvalidParameter, "Invalid range for token validity.")
+		return errTokenValidityRange
 	case r < time.Hour || r > 3650*24*time.Hour:
-		return newErr(InvalidParameter, "Invalid range for token validity.")
+		return errTokenValidityRange
 	case r <= a || r <= i:
-		return newErr(InvalidParameter, "Refresh token validity must be greater than access and id token validity.") // UNVERIFIED
+		return errRefreshValidityOrder
 	}
 	return nil
 }

@@ -20,7 +20,6 @@ const (
 // errBadCustomMessage is the answer to a CustomMessage function whose
 // message cannot carry the code (spec §4.4: it must contain the
 // placeholder; email <= 20,000 characters, SMS <= 140).
-var errBadCustomMessage = newErr(InvalidLambdaResponse, "Unrecognizable lambda output")
 
 // compose writes the message for a code going to t: the pool's verification
 // template, or what its CustomMessage trigger returns (members it leaves

@@ -58,18 +58,18 @@ func checkPoolSettings(p *PoolSettings) error {
 		prios := []int32{}
 		for _, m := range rs.RecoveryMechanisms {
 			if slices.Contains(names, m.Name) || slices.Contains(prios, m.Priority) {
-				return newErr(InvalidParameter, "Recovery mechanisms must have unique names and priorities.") // UNVERIFIED
+				return errRecoveryDuplicates
 			}
 			names, prios = append(names, m.Name), append(prios, m.Priority)
 		}
 		// spec §2.4: admin_only cannot be combined with anything else (DOC).
 		if slices.Contains(names, "admin_only") && len(names) > 1 {
-			return newErr(InvalidParameter, "admin_only recovery mechanism cannot be combined with other recovery mechanisms.") // UNVERIFIED
+			return errAdminOnlyCombined
 		}
 	}
 	for _, a := range p.AutoVerifiedAttributes {
 		if a != "email" && a != "phone_number" {
-			return newErr(InvalidParameter, "Invalid auto verified attribute: %s", a) // UNVERIFIED
+			return errAutoVerifiedAttribute(a)
 		}
 	}
 	return nil

@@ -126,6 +126,50 @@ var (
 	errNothingToVerify = newErr(InvalidParameter, "The user has no value for this attribute; only email and phone_number can be verified.")
 )
 
+// Pools, clients, users and triggers.
+var (
+	errTokenValidityRange   = newErr(InvalidParameter, "Invalid range for token validity.")                                                // UNVERIFIED
+	errRefreshValidityOrder = newErr(InvalidParameter, "Refresh token validity must be greater than access and id token validity.")        // UNVERIFIED
+	errRecoveryDuplicates   = newErr(InvalidParameter, "Recovery mechanisms must have unique names and priorities.")                       // UNVERIFIED
+	errAdminOnlyCombined    = newErr(InvalidParameter, "admin_only recovery mechanism cannot be combined with other recovery mechanisms.") // UNVERIFIED
+	// OBS: DeleteUserPool with DeletionProtection ACTIVE.
+	errDeletionProtected     = newErr(InvalidParameter, "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
+	errUnauthorizedAttribute = newErr(NotAuthorized, "A client attempted to write unauthorized attribute") // UNVERIFIED
+	errClientAuthFailed      = newErr(NotAuthorized, "Client authentication failed.")                      // UNVERIFIED
+	errTokenOtherClient      = newErr(InvalidParameter, "The token was not issued to this client.")        // UNVERIFIED
+	// OBS: SignUp with AllowAdminCreateUserOnly.
+	errSignUpNotPermitted = newErr(NotAuthorized, "SignUp is not permitted for this user pool")
+	// OBS: email/phone as username, value held by another user.
+	errUsernameEmailExists     = newErr(UsernameExists, "An account with the given email already exists.")
+	errUsernamePhoneExists     = newErr(UsernameExists, "An account with the given phone_number already exists.")
+	errPreferredUsernameExists = newErr(AliasExists, "An account with the given preferred_username already exists.")
+	// spec §4.1/§4.4: a CustomMessage (or migration) answer that is not usable (OBS text).
+	errBadCustomMessage = newErr(InvalidLambdaResponse, "Unrecognizable lambda output")
+)
+
+func errResendNotPossible(username string) *Error {
+	return newErr(UnsupportedUserState, "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD.", username) // UNVERIFIED
+}
+
+func errAutoVerifiedAttribute(name string) *Error {
+	return newErr(InvalidParameter, "Invalid auto verified attribute: %s", name) // UNVERIFIED
+}
+
+// spec §4.1: the invocation failure text, when no Lambda endpoint is set.
+func errNoLambdaEndpoint(trigger string) *Error {
+	return newErr(UnexpectedLambda, "%s invocation failed due to error no Lambda endpoint is configured.", trigger)
+}
+
+// errTrigger carries a trigger failure whose code and text come from
+// internal/triggers' own table (triggers.ErrorFor, spec §4.1).
+func errTrigger(code, message string) *Error { return &Error{Code: code, Message: message} }
+
+// errPolicy is an InvalidPasswordException: the operation's prefix and one
+// of the policy texts below.
+func errPolicy(prefix, reason string) *Error {
+	return &Error{Code: InvalidPassword, Message: prefix + reason}
+}
+
 // Messages with parameters.
 
 func errPoolNotFound(id string) *Error {

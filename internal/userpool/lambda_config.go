@@ -51,7 +51,7 @@ func fire[Req, Resp any](ctx context.Context, s *Service, pool *poolView, source
 		return resp, false, nil
 	}
 	if s.cfg.Invoker == nil {
-		return resp, true, newErr(UnexpectedLambda, "%s invocation failed due to error no Lambda endpoint is configured.", source.Trigger())
+		return resp, true, errNoLambdaEndpoint(source.Trigger())
 	}
 	ev := triggers.Event[Req, Resp]{Region: s.cfg.Region, UserPoolID: pool.ID, UserName: userName, TriggerSource: source,
 		CallerContext: triggers.CallerContext{AWSSDKVersion: "aws-sdk-unknown-unknown", ClientID: clientID}, Request: req}
@@ -59,7 +59,7 @@ func fire[Req, Resp any](ctx context.Context, s *Service, pool *poolView, source
 	if err != nil {
 		code, msg := triggers.ErrorFor(source.Trigger(), err)
 		s.log.Warn("trigger failed", "pool", pool.ID, "trigger", string(source), "error_type", code)
-		return resp, true, &Error{Code: code, Message: msg}
+		return resp, true, errTrigger(code, msg)
 	}
 	return resp, true, nil
 }

@@ -27,7 +27,7 @@ func checkPasswordPolicy(p *PasswordPolicyType, pw, prefix string) error {
 			symbol = true
 		}
 	}
-	fail := func(reason string) error { return newErr(InvalidPassword, "%s", prefix+reason) }
+	fail := func(reason string) error { return errPolicy(prefix, reason) }
 	switch {
 	case utf8.RuneCountInString(pw) < int(p.MinimumLength):
 		return fail(policyTooShort)

@@ -98,7 +98,7 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *DeleteUserPoolInput) (
 		return nil, err
 	}
 	if p.doc.DeletionProtection == "ACTIVE" {
-		return nil, newErr(InvalidParameter, "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
+		return nil, errDeletionProtected
 	}
 	if err := s.store.DeletePool(ctx, p.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err

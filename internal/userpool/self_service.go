@@ -105,7 +105,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 	}
 	for _, at := range in.UserAttributes {
 		if at.Name == "email_verified" || at.Name == "phone_number_verified" {
-			return nil, newErr(NotAuthorized, "A client attempted to write unauthorized attribute") // UNVERIFIED
+			return nil, errUnauthorizedAttribute
 		}
 	}
 	sent, err := s.updateAttributes(ctx, attributeUpdate{poolID: a.pool.ID, name: a.user.Username, clientID: a.clientID,
@@ -131,7 +131,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 		return nil, err
 	}
 	if c.Secret != "" && !constantEqual(c.Secret, in.ClientSecret) {
-		return nil, newErr(NotAuthorized, "Client authentication failed.") // UNVERIFIED
+		return nil, errClientAuthFailed
 	}
 	if c.doc.EnableTokenRevocation != nil && !*c.doc.EnableTokenRevocation {
 		return nil, errRevocationDisabled
@@ -148,7 +148,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 		return nil, err
 	}
 	if rt.ClientID != c.ID {
-		return nil, newErr(InvalidParameter, "The token was not issued to this client.") // UNVERIFIED
+		return nil, errTokenOtherClient
 	}
 	return &Empty{}, s.store.RevokeRefreshToken(ctx, rt.ID)
 }

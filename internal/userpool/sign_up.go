@@ -40,7 +40,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 		return nil, err
 	}
 	if c.pool.doc.AdminCreateUserConfig != nil && c.pool.doc.AdminCreateUserConfig.AllowAdminCreateUserOnly {
-		return nil, newErr(NotAuthorized, "SignUp is not permitted for this user pool")
+		return nil, errSignUpNotPermitted
 	}
 	if err := checkPasswordPolicy(c.pool.doc.passwordPolicy(), in.Password, policyPrefixSignUp); err != nil {
 		return nil, err

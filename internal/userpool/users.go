@@ -192,9 +192,9 @@ func (s *Service) saveUser(ctx context.Context, st store.Store, pool *poolView, 
 func usernameConflict(kind string) error {
 	switch kind {
 	case "email":
-		return newErr(UsernameExists, "An account with the given email already exists.")
+		return errUsernameEmailExists
 	case "phone_number":
-		return newErr(UsernameExists, "An account with the given phone_number already exists.")
+		return errUsernamePhoneExists
 	}
 	return errUserAccountExists
 }
@@ -204,7 +204,7 @@ func aliasConflict(kind string) error {
 		return errPhoneExists
 	}
 	if kind == "preferred_username" {
-		return newErr(AliasExists, "An account with the given preferred_username already exists.")
+		return errPreferredUsernameExists
 	}
 	return errAliasExists
 }
