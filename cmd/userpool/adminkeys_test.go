@@ -73,6 +73,7 @@ func TestServeRefusesToStartWithoutAdminKeys(t *testing.T) {
 // The AWS CLI against a server started with keys: the right credentials
 // work, wrong ones get AWS's errors, and public operations need none.
 func TestAWSCLICredentials(t *testing.T) {
+	t.Parallel()
 	needAWSCLI(t)
 	url := startServe(t)
 	ok, _ := cli(t, url)

@@ -13,6 +13,7 @@ import (
 // TestBenchAll runs every phase against a real `serve --dev` with admin
 // keys, signing with the flags' credentials.
 func TestBenchAll(t *testing.T) {
+	t.Parallel()
 	url := startServe(t, "--dev", "--limit-requests", "1000000", "--limit-confirms", "1000000")
 	var stdout, stderr strings.Builder
 	noEnv := func(string) string { return "" }

@@ -27,6 +27,7 @@ func jsonField(t *testing.T, doc string, path ...string) any {
 // a pool's whole life: create pool and client, create a user, set its
 // password, sign in, list, and the error paths the CLI must render.
 func TestAWSCLIEndToEnd(t *testing.T) {
+	t.Parallel()
 	needAWSCLI(t)
 	url := startServe(t)
 	ok, fail := cli(t, url)

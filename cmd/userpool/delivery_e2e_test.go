@@ -137,6 +137,7 @@ func TestSMTPOutageThenRecovery(t *testing.T) {
 // every acknowledged ForgotPassword produced an email: at-least-once, and a
 // resend carries the same Message-ID so the receiver can recognise it.
 func TestKill9DuringDeliveryLosesNoMessage(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and kills a server process")
 	}

@@ -71,6 +71,7 @@ func sdkFor(url string) *cip.Client {
 // kills the server with SIGKILL while they run, restarts it on the same
 // file, and checks that every user whose creation was acknowledged exists.
 func TestKill9LosesNoAcknowledgedWrite(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and kills a server process")
 	}

@@ -183,7 +183,7 @@ func needAWSCLI(t *testing.T) {
 		if os.Getenv("CI") != "" {
 			t.Fatal("the AWS CLI is not installed; .ci/run must install it")
 		}
-		t.Skip("the AWS CLI is not installed")
+		t.Skip("the AWS CLI is not installed: the AWS CLI end-to-end tests did NOT run (apt-get install awscli)")
 	}
 }
 

@@ -33,7 +33,7 @@ func freshDatabase(t *testing.T) string {
 		if os.Getenv("CI") != "" {
 			t.Fatal("USERPOOL_TEST_POSTGRES_DSN is not set in CI: .ci/run must start PostgreSQL")
 		}
-		t.Skip("USERPOOL_TEST_POSTGRES_DSN is not set")
+		t.Skip("USERPOOL_TEST_POSTGRES_DSN is not set: the PostgreSQL backend is NOT tested here (bash .ci/run starts a throw-away PostgreSQL and sets it)")
 	}
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)

@@ -22,6 +22,7 @@ func userpoolMessages(t *testing.T, args ...string) string {
 // CLI resets a password on a --dev server and `userpool messages` reads
 // the code, with every wrong turn answered as Cognito would.
 func TestRecoveryWithAWSCLI(t *testing.T) {
+	t.Parallel()
 	needAWSCLI(t)
 	url := startServe(t, "--dev")
 	ok, fail := cli(t, url)
