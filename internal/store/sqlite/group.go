@@ -46,6 +46,9 @@ type group struct {
 	done chan struct{} // closed when the committer has exited
 	// commits counts settled batches (tests and benchmarks read it).
 	commits atomic.Int64
+	// waiting counts callers waiting for a turn (tests read it to know
+	// writers have queued, instead of sleeping).
+	waiting atomic.Int64
 }
 
 // batch is one shared transaction and the outcome its members wait for.
@@ -66,9 +69,12 @@ func newGroup(w *wconn) *group {
 // durable (or failed). ctx bounds only the wait for a turn: once fn has run,
 // the caller must learn the outcome, so it waits for the commit regardless.
 func (g *group) run(ctx context.Context, fn func(w *wconn) error) error {
+	g.waiting.Add(1)
 	select {
 	case g.turn <- struct{}{}:
+		g.waiting.Add(-1)
 	case <-ctx.Done():
+		g.waiting.Add(-1)
 		return ctx.Err()
 	}
 	b, err := g.member(ctx, fn)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -27,6 +28,16 @@ func stall(t *testing.T, s *Store, id string, release chan struct{}) (started, d
 	return started, done
 }
 
+// waitQueued returns once n writers wait for the writer's turn.
+func waitQueued(t *testing.T, s *Store, n int64) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); s.group.waiting.Load() < n; runtime.Gosched() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d writers queued, want %d", s.group.waiting.Load(), n)
+		}
+	}
+}
+
 func TestGroupCommitBatchesQueuedWriters(t *testing.T) {
 	s, _ := openTemp(t)
 	defer s.Close()
@@ -41,7 +52,7 @@ func TestGroupCommitBatchesQueuedWriters(t *testing.T) {
 	for i := range n {
 		wg.Go(func() { errs <- s.CreatePool(ctx, &store.Pool{ID: fmt.Sprintf("p%d", i+1)}) })
 	}
-	time.Sleep(100 * time.Millisecond) // let them queue behind the stalled writer
+	waitQueued(t, s, n) // all of them behind the stalled writer
 	close(release)
 	wg.Wait()
 	mustDo(t, <-first)
@@ -86,7 +97,7 @@ func TestGroupCommitMembersFailAlone(t *testing.T) {
 	}()
 	last := make(chan error, 1)
 	go func() { last <- s.CreatePool(ctx, &store.Pool{ID: "ok-last"}) }()
-	time.Sleep(100 * time.Millisecond)
+	waitQueued(t, s, 3)
 	close(release)
 	mustDo(t, <-first)
 	mustDo(t, <-last)
@@ -116,7 +127,7 @@ func TestGroupCommitConflictStaysWithItsMember(t *testing.T) {
 	<-started
 	dup := make(chan error, 1)
 	go func() { dup <- s.CreatePool(ctx, &store.Pool{ID: "taken"}) }()
-	time.Sleep(50 * time.Millisecond)
+	waitQueued(t, s, 1)
 	close(release)
 	mustDo(t, <-first)
 	if err := <-dup; !errors.Is(err, store.ErrConflict) {
