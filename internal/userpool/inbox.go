@@ -34,11 +34,16 @@ type InboxMessage struct {
 
 // InboxFilter selects inbox messages. Username may be any name that
 // resolves to the user (alias, sub, email in email-as-username pools).
+// After is a message ID and Since a time on the service's clock (the
+// development clock, when it was moved): only messages above After and
+// created after Since match.
 type InboxFilter struct {
 	UserPoolId  string
 	Username    string
 	Destination string
+	Purpose     string // one of MessagePurposes, or "" for all
 	After       int64
+	Since       time.Time
 	Limit       int
 }
 
@@ -49,12 +54,17 @@ func (s *Service) Inbox(ctx context.Context, f InboxFilter, wait time.Duration) 
 	if err != nil {
 		return nil, err
 	}
+	// The wait is a real duration (how long a client holds a connection),
+	// not a time rule, so the wall clock measures it.
 	deadline := time.Now().Add(wait)
-	for {
+	for waited := false; ; waited = true {
 		signal := s.msgSignal.current()
 		msgs, err := s.store.ListMessages(ctx, sf)
 		if err != nil || len(msgs) > 0 || !time.Now().Before(deadline) {
 			return inboxMessages(msgs), err
+		}
+		if !waited {
+			s.log.Debug("inbox long poll waiting", "after", f.After, "wait", wait)
 		}
 		// Wake on a message from this process, or poll for one written by
 		// another process sharing the database.
@@ -71,7 +81,8 @@ func (s *Service) Inbox(ctx context.Context, f InboxFilter, wait time.Duration) 
 }
 
 func (s *Service) inboxFilter(ctx context.Context, f InboxFilter) (store.MessageFilter, error) {
-	sf := store.MessageFilter{PoolID: f.UserPoolId, Username: f.Username, Destination: f.Destination, AfterID: f.After, Limit: f.Limit}
+	sf := store.MessageFilter{PoolID: f.UserPoolId, Username: f.Username, Destination: f.Destination,
+		Purpose: f.Purpose, AfterID: f.After, CreatedAfter: f.Since, Limit: f.Limit}
 	if f.UserPoolId != "" && f.Username != "" {
 		pool, err := s.loadPool(ctx, s.store, f.UserPoolId)
 		if err != nil {
