@@ -25,6 +25,7 @@ type messagesOptions struct {
 	limit                        int
 	wait                         time.Duration
 	asJSON, codeOnly, clearInbox bool
+	newestID                     bool
 }
 
 func parseMessages(args []string, getenv func(string) string, stderr io.Writer) (*messagesOptions, error) {
@@ -41,6 +42,7 @@ func parseMessages(args []string, getenv func(string) string, stderr io.Writer) 
 	fs.BoolVar(&o.asJSON, "json", false, "print the API's JSON instead of a table")
 	fs.BoolVar(&o.codeOnly, "code", false, "print only the newest message's code (fail, saying why, if it was suppressed)")
 	fs.BoolVar(&o.clearInbox, "clear", false, "delete the --pool's messages (those still pending delivery stay)")
+	fs.BoolVar(&o.newestID, "newest-id", false, "print the newest message's ID (0: none), a starting point for a later --after")
 	fs.StringVar(&o.key, "admin-key", "", "AKID:SECRET for a server started with --dev-listen-public")
 	if err := parseWithEnv(fs, args, getenv); err != nil {
 		return nil, err
@@ -84,23 +86,24 @@ func messages(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	dev := devAPI{base: strings.TrimRight(o.endpoint, "/"), key: o.key}
-	if o.clearInbox {
+	switch {
+	case o.clearInbox:
 		return clearInbox(ctx, dev, o, stdout)
+	case o.newestID:
+		id, err := dev.newestID(ctx)
+		if err == nil {
+			_, err = fmt.Fprintln(stdout, id)
+		}
+		return err
 	}
 	q, err := o.query()
 	if err != nil {
 		return err
 	}
 	if o.wait > 0 && o.after == "" {
-		// A new code, never an old one: the start is the newest message ID
-		// now, in the server's terms, which no clock skew or moved
-		// development clock can shift.
-		newest, err := dev.newestID(ctx)
-		if err != nil {
+		if err := startFromNewest(ctx, dev, q, o.wait, stderr); err != nil {
 			return err
 		}
-		q.Set("after", strconv.FormatInt(newest, 10))
-		fmt.Fprintf(stderr, "userpool messages: waiting up to %s for a message newer than #%d\n", o.wait, newest)
 	}
 	body, err := dev.call(ctx, http.MethodGet, "/_userpool/messages?"+q.Encode(), o.wait)
 	if err != nil {
@@ -120,6 +123,21 @@ func messages(ctx context.Context, args []string, getenv func(string) string, st
 		return printCode(stdout, doc.Messages, o.wait)
 	}
 	return printMessages(stdout, doc.Messages)
+}
+
+// startFromNewest makes q wait for a message newer than this moment: a new
+// code, never an old one. The moment is the newest message ID now, in the
+// server's terms, which no clock skew or moved development clock can
+// shift. It says so on stderr, which also tells a test driving the command
+// when to request the code.
+func startFromNewest(ctx context.Context, dev devAPI, q url.Values, wait time.Duration, stderr io.Writer) error {
+	newest, err := dev.newestID(ctx)
+	if err != nil {
+		return err
+	}
+	q.Set("after", strconv.FormatInt(newest, 10))
+	fmt.Fprintf(stderr, "userpool messages: waiting up to %s for a message newer than #%d\n", wait, newest)
+	return nil
 }
 
 // printCode prints the newest message's code. A suppressed newest message
@@ -160,7 +178,11 @@ func clearInbox(ctx context.Context, dev devAPI, o *messagesOptions, stdout io.W
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return fmt.Errorf("unexpected answer from %s: %w", o.endpoint, err)
 	}
-	_, err = fmt.Fprintf(stdout, "deleted %d messages of %s\n", doc.Deleted, o.pool)
+	plural := "s"
+	if doc.Deleted == 1 {
+		plural = ""
+	}
+	_, err = fmt.Fprintf(stdout, "deleted %d message%s of %s\n", doc.Deleted, plural, o.pool)
 	return err
 }
 

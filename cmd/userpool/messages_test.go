@@ -159,6 +159,9 @@ func TestMessagesPurposeAfterAndClear(t *testing.T) {
 		t.Fatalf("codes: forgot %q, admin reset %q, newest %q", forgotCode, resetCode, code())
 	}
 	id, created := first.Messages[0].ID, first.Messages[0].CreatedAt
+	if got := strings.TrimSpace(userpoolMessages(t, "--endpoint", url, "--newest-id")); got != strconv.FormatInt(id+1, 10) {
+		t.Errorf("messages --newest-id: %q, want the admin reset's ID %d", got, id+1)
+	}
 	for _, after := range []string{strconv.FormatInt(id, 10), created.Format(time.RFC3339Nano)} {
 		table := userpoolMessages(t, "--endpoint", url, "--pool", poolID, "--after", after)
 		if strings.Contains(table, "FORGOT_PASSWORD") || !strings.Contains(table, "ADMIN_RESET") {
