@@ -21,7 +21,7 @@ func TestShutdownEndsLongPolls(t *testing.T) {
 	logs := newAnnouncer("inbox long poll waiting")
 	args := []string{"serve", "--dev", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "u.db"),
 		"--argon2-memory", "8", "--argon2-iterations", "1", "--log-level", "debug", "--admin-keys", adminKeyArg,
-		"--shutdown-timeout", "4s"}
+		"--metrics-addr", "127.0.0.1:0", "--shutdown-timeout", "4s"}
 	served := make(chan error, 1)
 	go func() { served <- run(ctx, args, func(string) string { return "" }, pw, logs) }()
 	url := waitListening(t, pr)
