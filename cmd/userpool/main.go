@@ -210,6 +210,9 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: cfg.HeaderTimeout, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// Shutdown waits for requests in flight; inbox long polls (up to 50 s)
+	// answer at once instead, so SIGINT ends the server promptly.
+	srv.RegisterOnShutdown(svc.EndWaits)
 	var metricsSrv *http.Server
 	if m != nil {
 		if metricsSrv, err = serveMetrics(cfg, m, log, stdout); err != nil {

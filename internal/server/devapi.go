@@ -26,6 +26,7 @@ const maxWait = 50 * time.Second
 func (s *Server) registerDevAPI(svc *userpool.Service, clock *userpool.DevClock) {
 	handle := func(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, s.devGuard(h)) }
 	handle("GET /_userpool/messages", func(w http.ResponseWriter, r *http.Request) { listMessages(svc, w, r) })
+	handle("DELETE /_userpool/messages", func(w http.ResponseWriter, r *http.Request) { clearMessages(svc, w, r) })
 	handle("GET /_userpool/clock", func(w http.ResponseWriter, r *http.Request) { writeClock(w, clock) })
 	handle("POST /_userpool/clock", func(w http.ResponseWriter, r *http.Request) { moveClock(clock, w, r) })
 	// The page holds no data (it fetches the messages with the key the
@@ -90,28 +91,15 @@ func devError(w http.ResponseWriter, status int, format string, args ...any) {
 }
 
 // listMessages serves GET /_userpool/messages?userPoolId=&username=
-// &destination=&limit=&after=&wait=: newest first; with wait (seconds) it
-// blocks until a message newer than after matches.
+// &destination=&purpose=&limit=&after=&since=&wait=: newest first; with
+// wait (seconds) it blocks until a message matches (inboxQuery).
 func listMessages(svc *userpool.Service, w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := userpool.InboxFilter{UserPoolId: q.Get("userPoolId"), Username: q.Get("username"), Destination: q.Get("destination")}
-	var err error
-	if f.Limit, err = intParam(q.Get("limit"), 100); err != nil || f.Limit < 1 || f.Limit > 1000 {
-		devError(w, http.StatusBadRequest, "limit must be a whole number from 1 to 1000")
+	f, wait, problem := inboxQuery(r.URL.Query())
+	if problem != "" {
+		devError(w, http.StatusBadRequest, "%s", problem)
 		return
 	}
-	after, err := intParam(q.Get("after"), 0)
-	if err != nil || after < 0 {
-		devError(w, http.StatusBadRequest, "after must be a message id")
-		return
-	}
-	f.After = int64(after)
-	wait, err := strconv.ParseFloat(defaultStr(q.Get("wait"), "0"), 64)
-	if err != nil || wait < 0 {
-		devError(w, http.StatusBadRequest, "wait must be a number of seconds")
-		return
-	}
-	msgs, err := svc.Inbox(r.Context(), f, min(time.Duration(wait*float64(time.Second)), maxWait))
+	msgs, err := svc.Inbox(r.Context(), f, wait)
 	if err != nil {
 		if ue, ok := err.(*userpool.Error); ok {
 			devError(w, http.StatusNotFound, "%s", ue.Message)

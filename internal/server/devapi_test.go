@@ -29,6 +29,7 @@ func TestDevAPIOnlyWithDev(t *testing.T) {
 		e := newEnv(t, opts...)
 		for _, r := range []struct{ method, path, body string }{
 			{http.MethodGet, "/_userpool/messages", ""},
+			{http.MethodDelete, "/_userpool/messages?userPoolId=us-east-1_none", ""},
 			{http.MethodGet, "/_userpool/clock", ""},
 			{http.MethodPost, "/_userpool/clock", `{"advanceSeconds":0}`},
 		} {

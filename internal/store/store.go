@@ -200,8 +200,13 @@ type MessageFilter struct {
 	PoolID      string
 	Username    string
 	Destination string
+	Purpose     string
 	AfterID     int64 // only messages with ID > AfterID
-	Limit       int   // at most this many (<= 0: 100)
+	// CreatedAfter keeps only messages with CreatedAt > CreatedAfter (zero:
+	// no bound). CreatedAt has millisecond precision, so a bound finer than
+	// that compares as the exact instant it is.
+	CreatedAfter time.Time
+	Limit        int // at most this many (<= 0: 100)
 }
 
 // Store is the persistence contract. Every method is safe for concurrent use.
@@ -390,4 +395,14 @@ type Store interface {
 
 	// Close releases the store's resources.
 	Close() error
+
+	// DeletePoolMessages deletes the finished messages (status "sent",
+	// "dead", "inbox" or "suppressed") of poolID, whatever their age, with
+	// their recorded delivery attempts, and returns how many messages it
+	// deleted: the development inbox cleared between tests. Pending
+	// messages stay, as in PruneMessages: the delivery worker still has to
+	// deliver them (or is delivering them under a lease). The pool need not
+	// exist (messages outlive it). It works in batches as PruneMessages
+	// does, and IDs of deleted messages are never handed out again.
+	DeletePoolMessages(ctx context.Context, poolID string) (int64, error)
 }

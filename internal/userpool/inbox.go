@@ -34,27 +34,38 @@ type InboxMessage struct {
 
 // InboxFilter selects inbox messages. Username may be any name that
 // resolves to the user (alias, sub, email in email-as-username pools).
+// After is a message ID and Since a time on the service's clock (the
+// development clock, when it was moved): only messages above After and
+// created after Since match.
 type InboxFilter struct {
 	UserPoolId  string
 	Username    string
 	Destination string
+	Purpose     string // one of MessagePurposes, or "" for all
 	After       int64
+	Since       time.Time
 	Limit       int
 }
 
 // Inbox lists messages newest first, and waits up to wait for one newer than
-// f.After when none matches yet (a long poll).
+// f.After when none matches yet (a long poll). The wait ends early, with
+// what the inbox has, when the server shuts down (EndWaits).
 func (s *Service) Inbox(ctx context.Context, f InboxFilter, wait time.Duration) ([]InboxMessage, error) {
 	sf, err := s.inboxFilter(ctx, f)
 	if err != nil {
 		return nil, err
 	}
+	// The wait is a real duration (how long a client holds a connection),
+	// not a time rule, so the wall clock measures it.
 	deadline := time.Now().Add(wait)
-	for {
-		signal := s.msgSignal.current()
+	for waited := false; ; waited = true {
+		signal, ended := s.msgSignal.current()
 		msgs, err := s.store.ListMessages(ctx, sf)
-		if err != nil || len(msgs) > 0 || !time.Now().Before(deadline) {
+		if err != nil || len(msgs) > 0 || ended || !time.Now().Before(deadline) {
 			return inboxMessages(msgs), err
+		}
+		if !waited {
+			s.log.Debug("inbox long poll waiting", "after", f.After, "wait", wait)
 		}
 		// Wake on a message from this process, or poll for one written by
 		// another process sharing the database.
@@ -71,7 +82,8 @@ func (s *Service) Inbox(ctx context.Context, f InboxFilter, wait time.Duration) 
 }
 
 func (s *Service) inboxFilter(ctx context.Context, f InboxFilter) (store.MessageFilter, error) {
-	sf := store.MessageFilter{PoolID: f.UserPoolId, Username: f.Username, Destination: f.Destination, AfterID: f.After, Limit: f.Limit}
+	sf := store.MessageFilter{PoolID: f.UserPoolId, Username: f.Username, Destination: f.Destination,
+		Purpose: f.Purpose, AfterID: f.After, CreatedAfter: f.Since, Limit: f.Limit}
 	if f.UserPoolId != "" && f.Username != "" {
 		pool, err := s.loadPool(ctx, s.store, f.UserPoolId)
 		if err != nil {
@@ -102,29 +114,50 @@ func inboxMessages(msgs []*store.Message) []InboxMessage {
 }
 
 // signal is a broadcast: current returns a channel that is closed at the
-// next fire.
+// next fire, and whether end was called; after end every channel it
+// returns is closed already, so nobody waits any more.
 type signal struct {
-	mu sync.Mutex
-	ch chan struct{}
+	mu    sync.Mutex
+	ch    chan struct{}
+	ended bool
 }
 
-func (s *signal) current() <-chan struct{} {
+func (s *signal) current() (<-chan struct{}, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ch == nil {
 		s.ch = make(chan struct{})
+		if s.ended {
+			close(s.ch)
+		}
 	}
-	return s.ch
+	return s.ch, s.ended
 }
 
 func (s *signal) fire() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ch != nil {
+	if s.ch != nil && !s.ended {
 		close(s.ch)
 		s.ch = nil
 	}
 }
+
+func (s *signal) end() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.ended {
+		s.ended = true
+		if s.ch != nil {
+			close(s.ch)
+		}
+	}
+}
+
+// EndWaits ends every inbox long poll, now and later: each answers at once
+// with what the inbox has. The server calls it when it shuts down, so a
+// test's or an inbox page's 50-second poll does not hold the shutdown up.
+func (s *Service) EndWaits() { s.msgSignal.end() }
 
 // queued reports messages committed to the outbox for delivery: it wakes
 // inbox long polls and calls the MessageQueued hook once per message.

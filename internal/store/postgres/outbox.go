@@ -95,7 +95,8 @@ func (s *Store) EnqueueMessage(ctx context.Context, m *store.Message) error {
 
 // ListMessages returns the messages f selects, highest ID first. Only the
 // filters that are set become conditions (exact, byte-wise matches: pool_id
-// is COLLATE "C", username and destination are BYTEA).
+// is COLLATE "C", username and destination are BYTEA; purpose holds only
+// the domain's ASCII constants).
 func (s *Store) ListMessages(ctx context.Context, f store.MessageFilter) ([]*store.Message, error) {
 	limit := f.Limit
 	if limit <= 0 {
@@ -109,12 +110,16 @@ func (s *Store) ListMessages(ctx context.Context, f store.MessageFilter) ([]*sto
 		arg           any
 	}{
 		{"pool_id", f.PoolID, f.PoolID}, {"username", f.Username, bin(f.Username)},
-		{"destination", f.Destination, bin(f.Destination)},
+		{"destination", f.Destination, bin(f.Destination)}, {"purpose", f.Purpose, f.Purpose},
 	} {
 		if c.value != "" {
 			args = append(args, c.arg)
 			fmt.Fprintf(&b, " AND %s = $%d", c.column, len(args))
 		}
+	}
+	if !f.CreatedAfter.IsZero() {
+		args = append(args, ms(f.CreatedAfter))
+		fmt.Fprintf(&b, " AND created_at > $%d", len(args))
 	}
 	args = append(args, limit)
 	fmt.Fprintf(&b, " ORDER BY id DESC LIMIT $%d", len(args))

@@ -75,8 +75,10 @@ func (s *Store) ListMessages(ctx context.Context, f store.MessageFilter) ([]*sto
 
 // messageQuery builds ListMessages' query. Only the filters that are set
 // become conditions, so each combination is its own constant query (at most
-// eight) that the reader pool prepares once, and the inbox queries walk
-// messages_inbox or messages_destination backwards instead of sorting.
+// 32) that the reader pool prepares once, and the inbox queries walk
+// messages_inbox or messages_destination backwards instead of sorting
+// (purpose and creation time are checked on the rows found: the inbox of a
+// development server is small).
 func messageQuery(f store.MessageFilter) (string, []any) {
 	limit := f.Limit
 	if limit <= 0 {
@@ -86,12 +88,16 @@ func messageQuery(f store.MessageFilter) (string, []any) {
 	b.WriteString("SELECT " + messageColumns + " FROM messages WHERE id > ?")
 	args := []any{f.AfterID}
 	for _, c := range []struct{ column, value string }{
-		{"pool_id", f.PoolID}, {"username", f.Username}, {"destination", f.Destination},
+		{"pool_id", f.PoolID}, {"username", f.Username}, {"destination", f.Destination}, {"purpose", f.Purpose},
 	} {
 		if c.value != "" {
 			b.WriteString(" AND " + c.column + " = ?")
 			args = append(args, c.value)
 		}
+	}
+	if !f.CreatedAfter.IsZero() {
+		b.WriteString(" AND created_at > ?")
+		args = append(args, ms(f.CreatedAfter))
 	}
 	b.WriteString(" ORDER BY id DESC LIMIT ?")
 	return b.String(), append(args, limit)

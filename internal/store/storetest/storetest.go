@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Tx", txTests},
 		{"Times", timeTests},
 		{"Strings", stringTests},
+		{"Inbox", inboxTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
