@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -51,6 +52,7 @@ type envConfig struct {
 	bodyTimeout time.Duration
 	bodyMemory  int64
 	corsOrigins []string
+	log         *slog.Logger
 	store       store.Store
 }
 
@@ -75,6 +77,26 @@ func withBodyMemory(n int64) func(*envConfig) { return func(c *envConfig) { c.bo
 func withCORSOrigins(origins ...string) func(*envConfig) {
 	return func(c *envConfig) { c.corsOrigins = origins }
 }
+
+// withLogEvents sends the message of every debug-or-higher record the
+// service logs to events (dropping any the test does not read in time), so
+// a test can wait for "inbox long poll waiting" instead of sleeping.
+func withLogEvents(events chan<- string) func(*envConfig) {
+	return func(c *envConfig) { c.log = slog.New(&eventHandler{events: events}) }
+}
+
+type eventHandler struct{ events chan<- string }
+
+func (h *eventHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *eventHandler) Handle(_ context.Context, r slog.Record) error {
+	select {
+	case h.events <- r.Message:
+	default:
+	}
+	return nil
+}
+func (h *eventHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *eventHandler) WithGroup(string) slog.Handler      { return h }
 
 // withDev mounts the development API (/_userpool/...) and tells the
 // service it runs in development mode, as serve --dev does.
@@ -139,7 +161,7 @@ func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 	}
 	url := "http://" + ln.Addr().String()
 	cfg.svc.IssuerBase = url
-	svc, err := userpool.New(ctx, st, hasher, clock, nil, cfg.svc)
+	svc, err := userpool.New(ctx, st, hasher, clock, cfg.log, cfg.svc)
 	if err != nil {
 		t.Fatal(err)
 	}
