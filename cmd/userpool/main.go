@@ -36,6 +36,7 @@ commands:
   migrate   apply database migrations (--db) and exit
   messages  print messages from a --dev server's inbox (userpool messages -h)
   bench     load-test a running server (userpool bench -h)
+  healthcheck  exit 0 if the local server answers /healthz (for container HEALTHCHECKs)
   version   print the module version and VCS revision this binary was built from
 `
 
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return messages(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":
 		return bench(ctx, args[1:], getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, buildVersion())
 		return nil
