@@ -34,6 +34,9 @@ COPY --from=build /out/userpool /userpool
 # user, or SQLite cannot create its file (and -wal, -shm) there.
 COPY --from=build --chown=65532:65532 /out/data /data
 USER 65532:65532
+# The URL clients reach the API at, which tokens carry as their issuer
+# (otherwise http://[::]:9229). Set it to the public URL in production.
+ENV USERPOOL_ISSUER_BASE=http://127.0.0.1:9229
 VOLUME ["/data"]
 # 9229: the Cognito API. 9230: /metrics, on its own listener (publish it only
 # where operators can reach it, never beside the API).
