@@ -23,7 +23,8 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	fs := newFlagSet("userpool healthcheck", stderr)
 	addr := fs.String("addr", "127.0.0.1:9229", "the server's --addr (default: USERPOOL_ADDR, else 127.0.0.1:9229)")
 	target := fs.String("url", "", "GET this URL instead of http://<addr>/healthz")
-	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
+	timeout := fs.Duration("timeout", 3*time.Second, "give up on one probe after this long")
+	wait := fs.Duration("wait", 0, "probe again until healthy for up to this long (0: probe once)")
 	if v := getenv("USERPOOL_ADDR"); v != "" {
 		*addr = v
 	}
@@ -33,18 +34,49 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	u := *target
-	if u == "" {
-		host, port, err := net.SplitHostPort(*addr)
-		if err != nil {
-			return fmt.Errorf("--addr %q: want host:port", *addr)
-		}
-		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-			host = "127.0.0.1"
-		}
-		u = "http://" + net.JoinHostPort(host, port) + "/healthz"
+	u, err := healthURL(*addr, *target)
+	if err != nil {
+		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	// --wait: probe until healthy or out of time, for scripts that start a
+	// server and go on once it answers.
+	deadline := time.Now().Add(*wait)
+	for {
+		err := probeHealth(ctx, u, *timeout)
+		if err == nil {
+			break
+		}
+		if !time.Now().Before(deadline) || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	fmt.Fprintf(stdout, "healthy: %s\n", u)
+	return nil
+}
+
+// healthURL is target if given, else /healthz at addr, where an
+// unspecified host (the server listens everywhere) means loopback.
+func healthURL(addr, target string) (string, error) {
+	if target != "" {
+		return target, nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("--addr %q: want host:port", addr)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
+}
+
+// probeHealth GETs u once and succeeds only on 200 "ok".
+func probeHealth(ctx context.Context, u string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -60,6 +92,5 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != "ok" {
 		return fmt.Errorf("healthcheck: %s answered %d %q", u, resp.StatusCode, strings.TrimSpace(string(body)))
 	}
-	fmt.Fprintf(stdout, "healthy: %s\n", u)
 	return nil
 }

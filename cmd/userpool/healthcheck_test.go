@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -13,7 +14,8 @@ import (
 // answers /healthz with 200 "ok", finds it through USERPOOL_ADDR as serve
 // does (an unspecified host meaning loopback), and fails — main then exits
 // 1, Docker's "unhealthy" — on a refused connection, a wrong answer or a
-// server that does not answer in time. The exit statuses of the real
+// server that does not answer in time; --wait probes again until healthy
+// or out of time. The exit statuses of the real
 // binary are checked in TestStaticBinaryAsNonRoot.
 func TestHealthcheck(t *testing.T) {
 	u, err := url.Parse(startServe(t))
@@ -27,6 +29,16 @@ func TestHealthcheck(t *testing.T) {
 		http.Error(w, "starting", http.StatusServiceUnavailable)
 	}))
 	defer wrong.Close()
+	// Not ready for its first three probes, then healthy: --wait rides it out.
+	var probes atomic.Int32
+	starting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if probes.Add(1) <= 3 {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	}))
+	defer starting.Close()
 	hang := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	defer hang.Close()
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
@@ -47,6 +59,8 @@ func TestHealthcheck(t *testing.T) {
 		{"USERPOOL_ADDR, empty host", nil, map[string]string{"USERPOOL_ADDR": ":" + port}, ""},
 		{"flag wins over USERPOOL_ADDR", []string{"--addr", u.Host}, map[string]string{"USERPOOL_ADDR": refused}, ""},
 		{"url", []string{"--url", u.String() + "/healthz"}, nil, ""},
+		{"wait until healthy", []string{"--url", starting.URL + "/healthz", "--wait", "10s"}, nil, ""},
+		{"wait, still refused", []string{"--addr", refused, "--wait", "300ms"}, nil, "connection refused"},
 		{"nothing listening", []string{"--addr", refused}, nil, "connection refused"},
 		{"not ok", []string{"--url", wrong.URL + "/healthz"}, nil, `answered 503 "starting"`},
 		{"no answer in time", []string{"--url", hang.URL + "/healthz", "--timeout", "100ms"}, nil, "deadline exceeded"},
