@@ -54,7 +54,10 @@ func TestReadmeFirstSteps(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	script := strings.ReplaceAll(block, "127.0.0.1:9229", addr)
+	// Before the block, the harness's one line: when bash exits, however the
+	// block ended, stop the server the block leaves running and wait for it,
+	// so it is gone (and done writing) before the directory is removed.
+	script := "trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n" + strings.ReplaceAll(block, "127.0.0.1:9229", addr)
 
 	dir := t.TempDir()
 	if err := copySource(dir); err != nil {
@@ -78,8 +81,8 @@ func TestReadmeFirstSteps(t *testing.T) {
 			cmd.Env = append(cmd.Env, "GOMODCACHE="+strings.TrimSpace(string(c)))
 		}
 	}
-	// The block leaves its server running, as it should for a person; it is
-	// in bash's process group, which the test ends.
+	// Should the trap not run, the server is still in bash's process group,
+	// which the test ends.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.WaitDelay = 10 * time.Second
 	var stdout, stderr strings.Builder
