@@ -71,14 +71,15 @@ func TestReadmeFirstSteps(t *testing.T) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	if os.Getenv("GOCACHE") == "" { // HOME moved: keep the build cache where it is
-		if c, err := exec.Command("go", "env", "GOCACHE").Output(); err == nil {
-			cmd.Env = append(cmd.Env, "GOCACHE="+strings.TrimSpace(string(c)))
-		}
+	// HOME moved: keep Go's caches, its path and its settings where they are.
+	goVars := []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOENV"}
+	out, err := exec.Command("go", append([]string{"env"}, goVars...)...).Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
 	}
-	if os.Getenv("GOMODCACHE") == "" {
-		if c, err := exec.Command("go", "env", "GOMODCACHE").Output(); err == nil {
-			cmd.Env = append(cmd.Env, "GOMODCACHE="+strings.TrimSpace(string(c)))
+	for i, v := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if i < len(goVars) {
+			cmd.Env = append(cmd.Env, goVars[i]+"="+v)
 		}
 	}
 	// Should the trap not run, the server is still in bash's process group,
