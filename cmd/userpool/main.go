@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -30,9 +29,6 @@ import (
 	"github.com/userpool/userpool/internal/userpool"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 const usage = `usage: userpool <command> [flags]
 
 commands:
@@ -40,7 +36,8 @@ commands:
   migrate   apply database migrations (--db) and exit
   messages  print messages from a --dev server's inbox (userpool messages -h)
   bench     load-test a running server (userpool bench -h)
-  version   print the version
+  healthcheck  exit 0 if the local server answers /healthz (for container HEALTHCHECKs)
+  version   print the module version and VCS revision this binary was built from
 `
 
 func main() {
@@ -80,8 +77,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return messages(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":
 		return bench(ctx, args[1:], getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-version":
-		fmt.Fprintf(stdout, "userpool %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		fmt.Fprintln(stdout, buildVersion())
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

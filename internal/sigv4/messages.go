@@ -43,7 +43,7 @@ const (
 // messages holds every text Verify returns, in one place.
 var messages = [numKinds]message{
 	errMissingToken: {"MissingAuthenticationTokenException", 403, "Missing Authentication Token",
-		"OBSERVED text (cognito-recovery-spec §1.2); status 403 UNVERIFIED (AWS common errors list it as 403)"},
+		"OBSERVED text (docs/cognito-behaviour.md §1.2); status 403 UNVERIFIED (AWS common errors list it as 403)"},
 	errAlgorithm: {incomplete, 400, "Unsupported AWS 'algorithm': '%s'. Only AWS4-HMAC-SHA256 is supported.",
 		"UNVERIFIED wording"},
 	errMissingParam: {incomplete, 400, "Authorization header requires '%s' parameter.",
@@ -69,7 +69,7 @@ var messages = [numKinds]message{
 	errScopeDate: {invalidSig, 400, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
 		"UNVERIFIED, recalled AWS wording"},
 	errUnknownKey: {"UnrecognizedClientException", 400, "The security token included in the request is invalid.",
-		"OBSERVED (cognito-recovery-spec §1.2, [S8q]), status 400 observed"},
+		"OBSERVED (docs/cognito-behaviour.md §1.2, [S8q]), status 400 observed"},
 	errSignature: {invalidSig, 400, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
 		"UNVERIFIED here (text as specified in the brief, matches widely reported AWS output)"},
 	errExpired: {invalidSig, 400, "Signature expired: %s is now earlier than %s (%s - 15 min.)",

@@ -11,5 +11,6 @@
 //   - ErrorFor: a trigger failure → Cognito's exception name and message
 //     (messages.go holds the texts, tagged by how sure we are of them).
 //
-// Spec references are to ../shared/docs/cognito-recovery-spec.md ("spec §N").
+// Spec references are to docs/cognito-behaviour.md at the repository root
+// ("spec §N").
 package triggers

@@ -8,5 +8,5 @@
 // Input and output types carry Cognito's member names as JSON names, so a
 // request body decodes into them directly and AWS docs can be grepped
 // straight to code. Behaviour is cited against
-// ../shared/docs/cognito-recovery-spec.md ("spec §N").
+// docs/cognito-behaviour.md at the repository root ("spec §N").
 package userpool

@@ -47,7 +47,7 @@ func newErr(code, format string, args ...any) *Error {
 
 // The message table. Every text a client can see is here, so that one
 // observed against real Cognito can be corrected in one place. Texts are
-// verbatim from ../shared/docs/cognito-recovery-spec.md where it gives them
+// verbatim from docs/cognito-behaviour.md where it gives them
 // (tag OBS/DOC there); the ones marked UNVERIFIED are our best choice.
 
 // Fixed messages.
