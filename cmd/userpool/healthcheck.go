@@ -20,19 +20,13 @@ import (
 // through the environment is probed where it listens; an unspecified host
 // (0.0.0.0, ::, empty) means this machine's loopback.
 func healthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("userpool healthcheck", stderr)
-	addr := fs.String("addr", "127.0.0.1:9229", "the server's --addr (default: USERPOOL_ADDR, else 127.0.0.1:9229)")
+	fs := newFlagSet("userpool healthcheck", stdout)
+	addr := fs.String("addr", "127.0.0.1:9229", "the server's --addr (an unspecified host means loopback)")
 	target := fs.String("url", "", "GET this URL instead of http://<addr>/healthz")
 	timeout := fs.Duration("timeout", 3*time.Second, "give up on one probe after this long")
 	wait := fs.Duration("wait", 0, "probe again until healthy for up to this long (0: probe once)")
-	if v := getenv("USERPOOL_ADDR"); v != "" {
-		*addr = v
-	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseWithEnv(fs, args, getenv); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	u, err := healthURL(*addr, *target)
 	if err != nil {

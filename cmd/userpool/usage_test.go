@@ -43,7 +43,7 @@ var (
 // default ...)" with its text below — no backquoted word taken for a
 // value name, as `userpool migrate` was in --db-migrate's text.
 func TestHelpNamesVariablesAndExitsZero(t *testing.T) {
-	for _, cmd := range []string{"serve", "migrate", "messages", "bench"} {
+	for _, cmd := range []string{"serve", "migrate", "messages", "bench", "healthcheck"} {
 		for _, h := range []string{"-h", "--help"} {
 			out, errOut, code := runBinary(t, nil, cmd, h)
 			if code != 0 || errOut != "" {
