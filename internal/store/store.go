@@ -388,6 +388,14 @@ type Store interface {
 	// does; the IDs of deleted messages are never handed out again.
 	PruneMessages(ctx context.Context, before time.Time) (int64, error)
 
+	// ReturnAttempt gives back an attempt TakeAttempt took at at: it
+	// deletes one attempt of kind by subject stamped at, if there is one
+	// (a store that already moved or discarded it has nothing to give
+	// back, which errs on the strict side). Callers use it for an attempt
+	// that turned out not to be a guess, counted first so that concurrent
+	// guesses never see a count too low.
+	ReturnAttempt(ctx context.Context, poolID, subject, kind string, at time.Time) error
+
 	// Close releases the store's resources.
 	Close() error
 }

@@ -23,7 +23,8 @@ type ConfirmForgotPasswordInput struct {
 // of spec §3.2: client, SecretHash, user, disabled, attempt limit, code,
 // password policy, password history, then one transaction that consumes the
 // code and sets the password (RESET_REQUIRED becomes CONFIRMED). Refresh
-// tokens survive, as on Cognito (spec §3.3).
+// tokens survive, as on Cognito (spec §3.3). Only a wrong or expired code
+// spends the code-entry budget: a refused password gives its attempt back.
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*Empty, error) {
 	c, u, err := s.recoveryUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
@@ -41,6 +42,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	}
 	hash, err := s.newPasswordHash(ctx, c.pool, u, in.Password, policyPrefixConfirm)
 	if err != nil {
+		s.notAGuess(ctx, cc)
 		return nil, err
 	}
 	err = s.redeem(ctx, c.pool, cc, false, func(u *store.User) {

@@ -116,7 +116,7 @@ type request struct {
 func (s *Service) limitedCode(ctx context.Context, pool *poolView, clientID string, u *store.User, p codePurpose, kind string, r request) (*CodeDeliveryDetailsType, error) {
 	custom := pool.doc.lambdaFunction(r.source.Trigger()) != ""
 	if custom {
-		if err := s.takeAttempt(ctx, pool.ID, u.Username, attemptRequest, p); err != nil {
+		if err := s.takeAttempt(ctx, s.now(), pool.ID, u.Username, attemptRequest, p); err != nil {
 			return nil, err
 		}
 	}

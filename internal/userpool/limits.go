@@ -42,8 +42,8 @@ const (
 // cannot happen here. A refused attempt still counts, so hammering keeps the
 // window closed. The count is committed on its own, before the code is
 // checked, so a failing check cannot roll it back.
-func (s *Service) takeAttempt(ctx context.Context, poolID, subject string, kind attemptKind, p codePurpose) error {
-	return s.countAttempt(ctx, poolID, subject, attemptKey(kind, p), s.cfg.Limits.Window, s.limitOf(kind), errLimitExceeded)
+func (s *Service) takeAttempt(ctx context.Context, now time.Time, poolID, subject string, kind attemptKind, p codePurpose) error {
+	return s.countAttempt(ctx, now, poolID, subject, attemptKey(kind, p), s.cfg.Limits.Window, s.limitOf(kind), errLimitExceeded)
 }
 
 // limitedTx counts one attempt as takeAttempt does and, only if it is
@@ -74,8 +74,8 @@ func (s *Service) limitOf(kind attemptKind) int {
 // countAttempt records one attempt of kind by subject and returns refused
 // when it is over limit within window: the one place every per-user limit
 // (codes, sign-in lockout) is counted.
-func (s *Service) countAttempt(ctx context.Context, poolID, subject, kind string, window time.Duration, limit int, refused error) error {
-	ok, err := s.store.TakeAttempt(ctx, poolID, subject, kind, s.now(), window, limit)
+func (s *Service) countAttempt(ctx context.Context, now time.Time, poolID, subject, kind string, window time.Duration, limit int, refused error) error {
+	ok, err := s.store.TakeAttempt(ctx, poolID, subject, kind, now, window, limit)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func (s *Service) signInGate(ctx context.Context, poolID, subject string) error 
 	if l.SignIns <= 0 {
 		return nil
 	}
-	return s.countAttempt(ctx, poolID, subject, signInKind, l.SignInWindow, l.SignIns, errPasswordAttemptsExceeded)
+	return s.countAttempt(ctx, s.now(), poolID, subject, signInKind, l.SignInWindow, l.SignIns, errPasswordAttemptsExceeded)
 }
 
 // signInSucceeded resets subject's sign-in attempts.
