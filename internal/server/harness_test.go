@@ -253,3 +253,13 @@ func (e *env) do(req *http.Request) *http.Response {
 	e.t.Cleanup(func() { resp.Body.Close() })
 	return resp
 }
+
+// withLongLockout turns the sign-in lockout on with the default five free
+// attempts and makes every lockout 15 minutes, so that a lockout outlasts
+// any test running in real time.
+func withLongLockout(c *envConfig) {
+	if c.svc.Limits == (userpool.Limits{}) {
+		c.svc.Limits = userpool.DefaultLimits
+	}
+	c.svc.Limits.SignIns, c.svc.Limits.SignInWindow = 5, 15*time.Minute
+}

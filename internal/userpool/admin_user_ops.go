@@ -10,13 +10,18 @@ import (
 // sub) inside one transaction, lets fn change the user, and saves it. fn
 // returning an error aborts everything.
 func (s *Service) mutateUser(ctx context.Context, poolID, name string, fn func(*poolView, *store.User) error) (*store.User, error) {
+	return s.mutateUserTx(ctx, poolID, name, func(_ store.Store, p *poolView, u *store.User) error { return fn(p, u) })
+}
+
+// mutateUserTx is mutateUser for a change that writes more through tx.
+func (s *Service) mutateUserTx(ctx context.Context, poolID, name string, fn func(store.Store, *poolView, *store.User) error) (*store.User, error) {
 	var out *store.User
 	err := s.store.Tx(ctx, func(tx store.Store) error {
 		pool, u, err := s.poolUser(ctx, tx, poolID, name)
 		if err != nil {
 			return err
 		}
-		if err := fn(pool, u); err != nil {
+		if err := fn(tx, pool, u); err != nil {
 			return err
 		}
 		u.UpdatedAt = s.now()
@@ -120,7 +125,8 @@ type AdminSetUserPasswordInput struct {
 }
 
 // AdminSetUserPassword sets a permanent password (status CONFIRMED) or a
-// temporary one (FORCE_CHANGE_PASSWORD), after the pool's policy check.
+// temporary one (FORCE_CHANGE_PASSWORD), after the pool's policy check, and
+// ends a sign-in lockout in the same transaction (signin_lockout.go).
 func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPasswordInput) (*Empty, error) {
 	pool, u, err := s.poolUser(ctx, s.store, in.UserPoolId, in.Username)
 	if err != nil {
@@ -132,13 +138,13 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.mutateUser(ctx, in.UserPoolId, in.Username, func(p *poolView, u *store.User) error {
+	_, err = s.mutateUserTx(ctx, in.UserPoolId, in.Username, func(tx store.Store, p *poolView, u *store.User) error {
 		s.setPassword(u, hash)
 		u.Status = StatusForceChangePassword
 		if in.Permanent {
 			u.Status = StatusConfirmed
 		}
-		return nil
+		return s.endLockout(ctx, tx, p.ID, u.Username)
 	})
 	return &Empty{}, err
 }

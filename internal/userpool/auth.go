@@ -61,7 +61,7 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 	if stateErr == nil && u.Status != StatusForceChangePassword {
 		return s.issue(ctx, c, u, s.signInReset(ctx, c.pool.ID, u.Username))
 	}
-	if err := s.signInSucceeded(ctx, c.pool.ID, u.Username); err != nil {
+	if err := s.endLockout(ctx, s.store, c.pool.ID, u.Username); err != nil {
 		return nil, err
 	}
 	if stateErr != nil {

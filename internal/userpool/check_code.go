@@ -66,8 +66,9 @@ func (s *Service) notAGuess(ctx context.Context, cc *checkedCode) {
 // taken alias, as ForceAliasCreation). Losing a race to a concurrent
 // redemption of the same code means the code is used up: ExpiredCode, so
 // exactly one of parallel confirmations succeeds. The user's confirm
-// attempts are cleared in the same transaction.
-func (s *Service) redeem(ctx context.Context, pool *poolView, cc *checkedCode, force bool, change func(*store.User)) error {
+// attempts are cleared in the same transaction, and also, when set, runs
+// there last.
+func (s *Service) redeem(ctx context.Context, pool *poolView, cc *checkedCode, force bool, change func(*store.User), also func(tx store.Store) error) error {
 	return s.store.Tx(ctx, func(tx store.Store) error {
 		err := tx.ConsumeCode(ctx, cc.rec.PoolID, cc.rec.Username, cc.rec.Purpose, cc.mac)
 		if errors.Is(err, store.ErrNotFound) {
@@ -90,7 +91,10 @@ func (s *Service) redeem(ctx context.Context, pool *poolView, cc *checkedCode, f
 		if err := s.saveUser(ctx, tx, pool, fresh, false, force); err != nil {
 			return err
 		}
-		return tx.ClearAttempts(ctx, pool.ID, cc.rec.Username, attemptKey(attemptConfirm, codePurpose(cc.rec.Purpose)))
+		if err := tx.ClearAttempts(ctx, pool.ID, cc.rec.Username, attemptKey(attemptConfirm, codePurpose(cc.rec.Purpose))); err != nil || also == nil {
+			return err
+		}
+		return also(tx)
 	})
 }
 

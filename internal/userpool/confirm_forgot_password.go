@@ -25,6 +25,7 @@ type ConfirmForgotPasswordInput struct {
 // code and sets the password (RESET_REQUIRED becomes CONFIRMED). Refresh
 // tokens survive, as on Cognito (spec §3.3). Only a wrong or expired code
 // spends the code-entry budget: a refused password gives its attempt back.
+// A completed reset ends the user's sign-in lockout (signin_lockout.go).
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*Empty, error) {
 	c, u, err := s.recoveryUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
@@ -50,7 +51,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		if u.Status == StatusResetRequired {
 			u.Status = StatusConfirmed
 		}
-	})
+	}, s.signInReset(ctx, c.pool.ID, u.Username))
 	if err != nil {
 		return nil, err
 	}

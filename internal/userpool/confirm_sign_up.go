@@ -42,7 +42,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 	err = s.redeem(ctx, c.pool, cc, in.ForceAliasCreation, func(u *store.User) {
 		u.Status = StatusConfirmed
 		u.Attributes = setAttr(u.Attributes, cc.rec.Attribute+"_verified", "true")
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -36,15 +36,20 @@ func (s *Service) signInGate(ctx context.Context, poolID, subject string) error 
 	return s.countAttempt(ctx, s.now(), poolID, subject, signInKind, l.SignInWindow, l.SignIns, errPasswordAttemptsExceeded)
 }
 
-// signInSucceeded resets subject's sign-in attempts.
-func (s *Service) signInSucceeded(ctx context.Context, poolID, subject string) error {
+// endLockout forgets subject's failed sign-ins through st: after a
+// successful sign-in (Cognito's own rule), and when the password changes
+// hands — a completed ConfirmForgotPassword or an AdminSetUserPassword —
+// so that the user recovery is for can sign in at once (issue 14 item 3;
+// UNVERIFIED on Cognito, whose documentation names only a successful
+// sign-in and 15 quiet minutes).
+func (s *Service) endLockout(ctx context.Context, st store.Store, poolID, subject string) error {
 	if reset := s.signInReset(ctx, poolID, subject); reset != nil {
-		return reset(s.store)
+		return reset(st)
 	}
 	return nil
 }
 
-// signInReset is signInSucceeded for a caller's transaction; nil when
+// signInReset is endLockout as a step of a caller's transaction; nil when
 // sign-ins are not counted.
 func (s *Service) signInReset(ctx context.Context, poolID, subject string) func(st store.Store) error {
 	if s.cfg.Limits.SignIns <= 0 {

@@ -55,7 +55,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 	}
 	err = s.redeem(ctx, a.pool, cc, true, func(u *store.User) {
 		u.Attributes = setAttr(u.Attributes, in.AttributeName+"_verified", "true")
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
