@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"time"
+
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -54,4 +56,17 @@ func TestAdminSetUserPasswordEndsSignInLockout(t *testing.T) {
 			t.Fatalf("temporary password: challenge %q, want NEW_PASSWORD_REQUIRED", out.ChallengeName)
 		}
 	}
+}
+
+// Cognito's lockout starts short: one second after the fifth failure
+// (spec §6 InitiateAuth; AWS: "locks out your user for one second").
+func TestSignInLockoutStartsShort(t *testing.T) {
+	t.Parallel()
+	e, _, clientID := authSetup(t)
+	for range 5 {
+		_, err := e.initiate(clientID, "alice", "Wrong-Passw0rd!")
+		wantAPIError(t, err, "NotAuthorizedException", msgBadCredential)
+	}
+	e.Clock.Advance(time.Second)
+	e.signIn(clientID, "alice", goodPassword)
 }

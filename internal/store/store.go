@@ -396,6 +396,16 @@ type Store interface {
 	// guesses never see a count too low.
 	ReturnAttempt(ctx context.Context, poolID, subject, kind string, at time.Time) error
 
+	// TakeBackoff takes one attempt of kind by subject at now under the
+	// exponential lockout b (see Backoff) and reports whether it is
+	// allowed. Atomically: N concurrent calls get exactly the answers N
+	// calls one after the other would get, so a burst of N gets no more
+	// than b.Free allowed. A store keeps one small record per key (its
+	// BackoffState); ClearAttempts of the kind forgets it, PruneAttempts
+	// deletes it once last seen at or before its cutoff, and it goes with
+	// the pool, which must exist (ErrNotFound).
+	TakeBackoff(ctx context.Context, poolID, subject, kind string, now time.Time, b Backoff) (bool, error)
+
 	// Close releases the store's resources.
 	Close() error
 }

@@ -48,7 +48,7 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 	if err := checkSecretHash(c, params["SECRET_HASH"], errSecretHashNotReceived, name, u.Username); err != nil {
 		return nil, err
 	}
-	if err := s.signInGate(ctx, c.pool.ID, u.Username); err != nil {
+	if err := s.signInGate(ctx, s.now(), c.pool.ID, u.Username); err != nil {
 		return nil, err
 	}
 	if err := s.checkPassword(ctx, u, pw); err != nil {
@@ -95,7 +95,7 @@ func (s *Service) signInUser(ctx context.Context, c *clientView, name, pw, hash 
 	}
 	// Under ENABLED an unknown name is locked out exactly like a user, or
 	// the lockout would tell who exists.
-	if err := s.signInGate(ctx, c.pool.ID, unknownSubject(c.pool, name)); err != nil {
+	if err := s.signInGate(ctx, s.now(), c.pool.ID, unknownSubject(c.pool, name)); err != nil {
 		return nil, err
 	}
 	s.burnHash(ctx, pw)

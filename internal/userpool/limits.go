@@ -17,15 +17,19 @@ type Limits struct {
 	Requests int           // code requests per Window (ForgotPassword, resends, ...)
 	Confirms int           // code entries per Window (ConfirmForgotPassword, ...)
 	Window   time.Duration // the rolling window
-	// SignIns caps password sign-in attempts per user per SignInWindow
-	// (0: no cap); a successful sign-in resets the count (signin_lockout.go).
-	SignIns      int
-	SignInWindow time.Duration
+	// SignIns, SignInLockout and SignInWindow are the sign-in lockout
+	// (signin_lockout.go): SignIns failed sign-ins in a row are free (0:
+	// no lockout at all), the next locks the user out for SignInLockout
+	// (1 s if zero), doubling with each further failure up to
+	// SignInWindow, and SignInWindow without any attempt starts over.
+	SignIns       int
+	SignInLockout time.Duration
+	SignInWindow  time.Duration
 }
 
-// DefaultLimits are spec §2.9's recommended defaults, and Cognito's five
-// failed sign-ins before a lockout of up to 15 minutes.
-var DefaultLimits = Limits{Requests: 5, Confirms: 5, Window: time.Hour, SignIns: 5, SignInWindow: 15 * time.Minute}
+// DefaultLimits are spec §2.9's recommended defaults, and Cognito's sign-in
+// lockout: five failures free, then 1 s doubling up to 15 minutes.
+var DefaultLimits = Limits{Requests: 5, Confirms: 5, Window: time.Hour, SignIns: 5, SignInLockout: time.Second, SignInWindow: 15 * time.Minute}
 
 type attemptKind string
 

@@ -119,6 +119,9 @@ func New(ctx context.Context, st store.Store, h *passhash.Hasher, clock Clock, l
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
+	if cfg.Limits.SignInLockout <= 0 {
+		cfg.Limits.SignInLockout = DefaultLimits.SignInLockout
+	}
 	if cfg.MessageRetention <= 0 {
 		cfg.MessageRetention = DefaultMessageRetention
 	}

@@ -212,11 +212,12 @@ func (s *Store) readCommitted(ctx context.Context, fn func(q queryer) error) (er
 	return nil
 }
 
-// ClearAttempts deletes every attempt of kind by subject. Nothing to clear,
-// in an existing pool or not, is not an error.
+// ClearAttempts deletes every attempt of kind by subject, and its lockout
+// record (TakeBackoff), in one statement. Nothing to clear, in an existing
+// pool or not, is not an error.
 func (s *Store) ClearAttempts(ctx context.Context, poolID, subject, kind string) error {
-	_, err := s.q().Exec(ctx,
-		"DELETE FROM attempts WHERE pool_id = $1 AND subject = $2 AND kind = $3",
+	_, err := s.q().Exec(ctx, `WITH gone AS (DELETE FROM lockouts WHERE pool_id = $1 AND subject = $2 AND kind = $3)
+		DELETE FROM attempts WHERE pool_id = $1 AND subject = $2 AND kind = $3`,
 		poolID, []byte(subject), kind)
 	return translate(err, fmt.Sprintf("clear attempts %q of %q in pool %q", kind, subject, poolID))
 }

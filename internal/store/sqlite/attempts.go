@@ -104,11 +104,18 @@ func (s *Store) TakeAttemptTx(ctx context.Context, poolID, subject, kind string,
 	return allowed, err
 }
 
-// ClearAttempts deletes every attempt of kind by subject. Nothing to clear,
-// in an existing pool or not, is not an error.
+// ClearAttempts deletes every attempt of kind by subject, and its lockout
+// record (TakeBackoff), together. Nothing to clear, in an existing pool or
+// not, is not an error.
 func (s *Store) ClearAttempts(ctx context.Context, poolID, subject, kind string) error {
-	_, err := s.writes().ExecContext(ctx,
-		"DELETE FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ?",
-		poolID, subject, kind)
+	err := s.atomic(ctx, func(q querier) error {
+		for _, table := range []string{"attempts", "lockouts"} {
+			if _, err := q.ExecContext(ctx, "DELETE FROM "+table+" WHERE pool_id = ? AND subject = ? AND kind = ?",
+				poolID, subject, kind); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	return translate(fmt.Sprintf("clear attempts %q of %q in pool %q", kind, subject, poolID), err)
 }

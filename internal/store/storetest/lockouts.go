@@ -14,7 +14,10 @@ func returnAttempt(t *testing.T, ctx context.Context, s store.Store, poolID, sub
 	must(t, s.ReturnAttempt(ctx, poolID, subject, kind, at), "ReturnAttempt "+subject+"/"+kind+" at "+timeView(at))
 }
 
-var lockoutTests = []testCase{
+// lockoutTests are the cases of ReturnAttempt and TakeBackoff.
+var lockoutTests = append(append([]testCase{}, returnTests...), backoffTests...)
+
+var returnTests = []testCase{
 	{"ReturnAttemptGivesOneBack", func(t *testing.T, ctx context.Context, s store.Store) {
 		createPool(t, ctx, s, "p1")
 		for range 3 {
