@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"time"
 
 	"github.com/userpool/userpool/internal/store"
 )
@@ -10,11 +11,12 @@ import (
 // sub) inside one transaction, lets fn change the user, and saves it. fn
 // returning an error aborts everything.
 func (s *Service) mutateUser(ctx context.Context, poolID, name string, fn func(*poolView, *store.User) error) (*store.User, error) {
-	return s.mutateUserTx(ctx, poolID, name, func(_ store.Store, p *poolView, u *store.User) error { return fn(p, u) })
+	return s.mutateUserAt(ctx, s.now(), poolID, name, func(_ store.Store, p *poolView, u *store.User) error { return fn(p, u) })
 }
 
-// mutateUserTx is mutateUser for a change that writes more through tx.
-func (s *Service) mutateUserTx(ctx context.Context, poolID, name string, fn func(store.Store, *poolView, *store.User) error) (*store.User, error) {
+// mutateUserAt is mutateUser at now, the request's one clock reading, for
+// a change that may also write through tx.
+func (s *Service) mutateUserAt(ctx context.Context, now time.Time, poolID, name string, fn func(store.Store, *poolView, *store.User) error) (*store.User, error) {
 	var out *store.User
 	err := s.store.Tx(ctx, func(tx store.Store) error {
 		pool, u, err := s.poolUser(ctx, tx, poolID, name)
@@ -24,7 +26,7 @@ func (s *Service) mutateUserTx(ctx context.Context, poolID, name string, fn func
 		if err := fn(tx, pool, u); err != nil {
 			return err
 		}
-		u.UpdatedAt = s.now()
+		u.UpdatedAt = now
 		out = u
 		return s.saveUser(ctx, tx, pool, u, false, false)
 	})
@@ -138,8 +140,9 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.mutateUserTx(ctx, in.UserPoolId, in.Username, func(tx store.Store, p *poolView, u *store.User) error {
-		s.setPassword(u, hash)
+	now := s.now()
+	_, err = s.mutateUserAt(ctx, now, in.UserPoolId, in.Username, func(tx store.Store, p *poolView, u *store.User) error {
+		s.setPassword(u, hash, now)
 		u.Status = StatusForceChangePassword
 		if in.Permanent {
 			u.Status = StatusConfirmed
@@ -160,7 +163,7 @@ type AdminUpdateUserAttributesInput struct {
 // AdminUpdateUserAttributes changes attributes; setting email_verified or
 // phone_number_verified to "true" is how admins make recovery possible (spec §6).
 func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdateUserAttributesInput) (*Empty, error) {
-	_, err := s.updateAttributes(ctx, attributeUpdate{poolID: in.UserPoolId, name: in.Username, attrs: in.UserAttributes, meta: in.ClientMetadata})
+	_, err := s.updateAttributes(ctx, attributeUpdate{poolID: in.UserPoolId, name: in.Username, attrs: in.UserAttributes, meta: in.ClientMetadata, at: s.now()})
 	return &Empty{}, err
 }
 

@@ -24,8 +24,7 @@ type checkedCode struct {
 // CodeMismatchException. sentTo is the address the code must have been
 // sent to ("" for reset codes). The comparison is between HMACs, in
 // constant time.
-func (s *Service) checkCode(ctx context.Context, pool *poolView, u *store.User, p codePurpose, sentTo, code string) (*checkedCode, error) {
-	now := s.now()
+func (s *Service) checkCode(ctx context.Context, now time.Time, pool *poolView, u *store.User, p codePurpose, sentTo, code string) (*checkedCode, error) {
 	if err := s.takeAttempt(ctx, now, pool.ID, u.Username, attemptConfirm, p); err != nil {
 		return nil, err
 	}
@@ -87,7 +86,7 @@ func (s *Service) redeem(ctx context.Context, pool *poolView, cc *checkedCode, f
 			return errCodeMismatch
 		}
 		change(fresh)
-		fresh.UpdatedAt = s.now()
+		fresh.UpdatedAt = cc.at
 		if err := s.saveUser(ctx, tx, pool, fresh, false, force); err != nil {
 			return err
 		}
@@ -101,11 +100,11 @@ func (s *Service) redeem(ctx context.Context, pool *poolView, cc *checkedCode, f
 // confirmUnknown answers a confirmation for a name that resolves to no user,
 // or for a disabled one: under ENABLED, CodeMismatchException after counting
 // an attempt like a real check would (spec §2.7); under LEGACY, err.
-func (s *Service) confirmUnknown(ctx context.Context, c *clientView, subject string, p codePurpose, err error) error {
+func (s *Service) confirmUnknown(ctx context.Context, now time.Time, c *clientView, subject string, p codePurpose, err error) error {
 	if !c.doc.preventsExistenceErrors() {
 		return err
 	}
-	if lerr := s.takeAttempt(ctx, s.now(), c.pool.ID, subject, attemptConfirm, p); lerr != nil {
+	if lerr := s.takeAttempt(ctx, now, c.pool.ID, subject, attemptConfirm, p); lerr != nil {
 		return lerr
 	}
 	return errCodeMismatch

@@ -55,8 +55,8 @@ func (s *Service) takeAttempt(ctx context.Context, now time.Time, poolID, subjec
 // (SQLite), so a request that issues a code costs one commit, not two. Only
 // for writes that need no network call first: a refused attempt must not
 // have caused any.
-func (s *Service) limitedTx(ctx context.Context, poolID, subject string, kind attemptKind, p codePurpose, fn func(tx store.Store) error) error {
-	ok, err := s.store.TakeAttemptTx(ctx, poolID, subject, attemptKey(kind, p), s.now(), s.cfg.Limits.Window, s.limitOf(kind), fn)
+func (s *Service) limitedTx(ctx context.Context, now time.Time, poolID, subject string, kind attemptKind, p codePurpose, fn func(tx store.Store) error) error {
+	ok, err := s.store.TakeAttemptTx(ctx, poolID, subject, attemptKey(kind, p), now, s.cfg.Limits.Window, s.limitOf(kind), fn)
 	if err != nil {
 		return err
 	}
