@@ -406,6 +406,24 @@ type Store interface {
 	// the pool, which must exist (ErrNotFound).
 	TakeBackoff(ctx context.Context, poolID, subject, kind string, now time.Time, b Backoff) (bool, error)
 
+	// ClampFuture rewrites what is stamped after now as if it had happened
+	// at now, for a clock that moved backwards (the development clock
+	// reset, or a restart after it ran ahead). Restrictions recorded after
+	// now are forgotten, so that a moved clock never leaves one longer
+	// than its own length: attempts stamped after now are deleted, and so
+	// are lockout records whose latest allowed attempt is after now (one
+	// only refused after now keeps its count, last seen at now). What a
+	// caller holds is re-based instead: a code, refresh token or message
+	// created after now is created at now and expires as long after now
+	// as it did after its creation (a zero ExpiresAt stays zero). Every
+	// other time after now — creation and change times of pools, clients,
+	// users and signing keys, PasswordChangedAt, a token's AuthTime, a
+	// message's SentAt — becomes now. Delivery scheduling (NextAttemptAt,
+	// LockedUntil, delivery attempt times) is left alone: the delivery
+	// worker keeps it in real time. It runs as one transaction and returns
+	// how many records it changed.
+	ClampFuture(ctx context.Context, now time.Time) (int64, error)
+
 	// Close releases the store's resources.
 	Close() error
 }

@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AttemptTx", attemptTxTests},
 		{"AttemptRows", attemptRowTests},
 		{"Lockouts", lockoutTests},
+		{"Clamp", clampTests},
 		{"Outbox", outboxTests},
 		{"Delivery", deliveryTests},
 		{"Retention", retentionTests},
