@@ -388,41 +388,9 @@ type Store interface {
 	// does; the IDs of deleted messages are never handed out again.
 	PruneMessages(ctx context.Context, before time.Time) (int64, error)
 
-	// ReturnAttempt gives back an attempt TakeAttempt took at at: it
-	// deletes one attempt of kind by subject stamped at, if there is one
-	// (a store that already moved or discarded it has nothing to give
-	// back, which errs on the strict side). Callers use it for an attempt
-	// that turned out not to be a guess, counted first so that concurrent
-	// guesses never see a count too low.
-	ReturnAttempt(ctx context.Context, poolID, subject, kind string, at time.Time) error
-
-	// TakeBackoff takes one attempt of kind by subject at now under the
-	// exponential lockout b (see Backoff) and reports whether it is
-	// allowed. Atomically: N concurrent calls get exactly the answers N
-	// calls one after the other would get, so a burst of N gets no more
-	// than b.Free allowed. A store keeps one small record per key (its
-	// BackoffState); ClearAttempts of the kind forgets it, PruneAttempts
-	// deletes it once last seen at or before its cutoff, and it goes with
-	// the pool, which must exist (ErrNotFound).
-	TakeBackoff(ctx context.Context, poolID, subject, kind string, now time.Time, b Backoff) (bool, error)
-
-	// ClampFuture rewrites what is stamped after now as if it had happened
-	// at now, for a clock that moved backwards (the development clock
-	// reset, or a restart after it ran ahead). Restrictions recorded after
-	// now are forgotten, so that a moved clock never leaves one longer
-	// than its own length: attempts stamped after now are deleted, and so
-	// are lockout records whose latest allowed attempt is after now (one
-	// only refused after now keeps its count, last seen at now). What a
-	// caller holds is re-based instead: a code, refresh token or message
-	// created after now is created at now and expires as long after now
-	// as it did after its creation (a zero ExpiresAt stays zero). Every
-	// other time after now — creation and change times of pools, clients,
-	// users and signing keys, PasswordChangedAt, a token's AuthTime, a
-	// message's SentAt — becomes now. Delivery scheduling (NextAttemptAt,
-	// LockedUntil, delivery attempt times) is left alone: the delivery
-	// worker keeps it in real time. It runs as one transaction and returns
-	// how many records it changed.
-	ClampFuture(ctx context.Context, now time.Time) (int64, error)
+	// TimeRules: giving back attempts, exponential lockouts and clamping
+	// state after a clock that moved back (timerules.go).
+	TimeRules
 
 	// Close releases the store's resources.
 	Close() error
