@@ -249,6 +249,20 @@ func TestConfirmForgotPasswordSuccessResetsAttempts(t *testing.T) {
 // guesses spend it: a wrong or expired code counts, the right code with a
 // password the pool refuses does not (issue 14 item 7).
 
+// weakPassword enters the right code with a password the default policy
+// refuses.
+func (e *env) weakPassword(clientID, username, code string) {
+	e.t.Helper()
+	wantAPIError(e.t, e.confirmForgot(clientID, username, code, "weak"), "InvalidPasswordException",
+		policyPrefix+"Password not long enough")
+}
+
+// wrongCode enters a code other than code with a good password.
+func (e *env) wrongCode(clientID, username, code string) {
+	e.t.Helper()
+	wantAPIError(e.t, e.confirmForgot(clientID, username, otherCode(code), "NewPassw0rd!"), "CodeMismatchException", msgCodeMismatch)
+}
+
 // Five weak passwords with the right code leave the budget whole: the
 // user then still has four wrong codes and a right one.
 func TestWeakPasswordsDoNotSpendCodeEntries(t *testing.T) {
@@ -256,11 +270,10 @@ func TestWeakPasswordsDoNotSpendCodeEntries(t *testing.T) {
 	e, poolID, clientID := recoverySetup(t, withLimits(20, 5))
 	code := e.mustForgot(poolID, clientID, "alice")
 	for range 5 {
-		wantAPIError(t, e.confirmForgot(clientID, "alice", code, "weak"), "InvalidPasswordException",
-			policyPrefix+"Password not long enough")
+		e.weakPassword(clientID, "alice", code)
 	}
 	for range 4 {
-		wantAPIError(t, e.confirmForgot(clientID, "alice", otherCode(code), "NewPassw0rd!"), "CodeMismatchException", msgCodeMismatch)
+		e.wrongCode(clientID, "alice", code)
 	}
 	ok(t, e.confirmForgot(clientID, "alice", code, "NewPassw0rd!"), "the right code after five weak passwords and four wrong codes")
 	e.signIn(clientID, "alice", "NewPassw0rd!")
@@ -273,9 +286,8 @@ func TestWrongCodesStillCountBetweenWeakPasswords(t *testing.T) {
 	e, poolID, clientID := recoverySetup(t, withLimits(20, 5))
 	code := e.mustForgot(poolID, clientID, "alice")
 	for range 5 {
-		wantAPIError(t, e.confirmForgot(clientID, "alice", code, "weak"), "InvalidPasswordException",
-			policyPrefix+"Password not long enough")
-		wantAPIError(t, e.confirmForgot(clientID, "alice", otherCode(code), "NewPassw0rd!"), "CodeMismatchException", msgCodeMismatch)
+		e.weakPassword(clientID, "alice", code)
+		e.wrongCode(clientID, "alice", code)
 	}
 	wantAPIError(t, e.confirmForgot(clientID, "alice", code, "NewPassw0rd!"), "LimitExceededException", msgLimitExceeded)
 	wantAPIError(t, e.confirmForgot(clientID, "alice", code, "weak"), "LimitExceededException", msgLimitExceeded)

@@ -56,13 +56,7 @@ func (s *Store) TakeBackoff(ctx context.Context, poolID, subject, kind string, n
 			poolID, subj, kind, st.Allowed, ms(st.LastAllowed), ms(st.LastSeen))
 		return err
 	}
-	var err error
-	if s.tx == nil {
-		err = s.readCommitted(ctx, fn)
-	} else {
-		err = s.atomic(ctx, fn)
-	}
-	if err != nil {
+	if err := s.underLock(ctx, fn); err != nil {
 		return false, translate(err, fmt.Sprintf("take backoff %q of %q in pool %q", kind, subject, poolID))
 	}
 	return allowed, nil

@@ -74,16 +74,20 @@ func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, n
 			poolID, subject, kind, at)
 		return err
 	}
-	var err error
-	if s.tx != nil {
-		err = fn(s.tx)
-	} else {
-		err = s.writerTx(ctx, func(w *wconn) error { return fn(w) })
-	}
-	if err != nil {
+	if err := s.inWriter(ctx, fn); err != nil {
 		return false, translate(fmt.Sprintf("take attempt %q of %q in pool %q", kind, subject, poolID), err)
 	}
 	return allowed, nil
+}
+
+// inWriter runs fn in the caller's Tx, or else in a writer transaction of
+// its own, without a savepoint: for methods whose only write is their last
+// statement, so a failure leaves nothing half done.
+func (s *Store) inWriter(ctx context.Context, fn func(q querier) error) error {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
+	return s.writerTx(ctx, func(w *wconn) error { return fn(w) })
 }
 
 // TakeAttemptTx counts the attempt and runs fn in one writer transaction:

@@ -49,13 +49,7 @@ func (s *Store) TakeBackoff(ctx context.Context, poolID, subject, kind string, n
 			poolID, subject, kind, st.Allowed, ms(st.LastAllowed), ms(st.LastSeen))
 		return err
 	}
-	var err error
-	if s.tx != nil {
-		err = fn(s.tx)
-	} else {
-		err = s.writerTx(ctx, func(w *wconn) error { return fn(w) })
-	}
-	if err != nil {
+	if err := s.inWriter(ctx, fn); err != nil {
 		return false, translate(fmt.Sprintf("take backoff %q of %q in pool %q", kind, subject, poolID), err)
 	}
 	return allowed, nil
