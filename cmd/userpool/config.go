@@ -41,6 +41,7 @@ type config struct {
 	LimitWindow     time.Duration
 	RecoveryRPS     float64
 	LimitSignIns    int
+	SignInLockout   time.Duration
 	SignInWindow    time.Duration
 	// MessageRetention is how long finished outbox messages are kept.
 	MessageRetention time.Duration
@@ -103,8 +104,9 @@ func parseServe(args []string, getenv func(string) string, out io.Writer) (*conf
 	fs.IntVar(&c.LimitRequests, "limit-requests", 5, "code requests per user per --limit-window (ForgotPassword, resends)")
 	fs.IntVar(&c.LimitConfirms, "limit-confirms", 5, "code entries per user per --limit-window (ConfirmForgotPassword, ...)")
 	fs.DurationVar(&c.LimitWindow, "limit-window", time.Hour, "rolling window of the attempt limits")
-	fs.IntVar(&c.LimitSignIns, "limit-signins", 5, "password sign-in attempts per user per --limit-signin-window before \"Password attempts exceeded\" (0: off)")
-	fs.DurationVar(&c.SignInWindow, "limit-signin-window", 15*time.Minute, "rolling window of --limit-signins; a successful sign-in resets the count")
+	fs.IntVar(&c.LimitSignIns, "limit-signins", 5, "failed password sign-ins in a row before the first lockout, \"Password attempts exceeded\" (0: no lockout)")
+	fs.DurationVar(&c.SignInLockout, "limit-signin-lockout", time.Second, "the first sign-in lockout; it doubles with each further failure up to --limit-signin-window")
+	fs.DurationVar(&c.SignInWindow, "limit-signin-window", 15*time.Minute, "the longest sign-in lockout, and how long without any attempt starts the count over")
 	fs.DurationVar(&c.MessageRetention, "message-retention", userpool.DefaultMessageRetention,
 		"how long sent, dead, inbox and suppressed messages are kept (never pending ones); the sweep deletes older ones every minute")
 	fs.Float64Var(&c.RecoveryRPS, "limit-recovery-rps", 0, "ForgotPassword+ConfirmForgotPassword requests/s per pool and process (0: off; Cognito's quota is 30/s per account)")
@@ -203,6 +205,7 @@ func (c *config) validate() error {
 	check(c.LimitWindow < time.Second, "--limit-window must be at least 1s")
 	check(c.LimitSignIns < 0, "--limit-signins must not be negative (0 turns the lockout off)")
 	check(c.SignInWindow < time.Second, "--limit-signin-window must be at least 1s")
+	check(c.SignInLockout < time.Millisecond || c.SignInLockout > c.SignInWindow, "--limit-signin-lockout must be from 1ms to --limit-signin-window")
 	check(c.MessageRetention < time.Minute, "--message-retention must be at least 1m")
 	check(c.RecoveryRPS < 0 || c.RecoveryRPS > 1e6, "--limit-recovery-rps must be from 0 (off) to 1000000")
 	d := c.Delivery

@@ -184,7 +184,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	svc, err := userpool.New(ctx, st, hasher, clock, log, userpool.Config{Region: cfg.Region, IssuerBase: base, Invoker: invoker,
 		FixedCode: cfg.DevFixedCode, CodeKey: codeKey,
 		Limits: userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow,
-			SignIns: cfg.LimitSignIns, SignInWindow: cfg.SignInWindow},
+			SignIns: cfg.LimitSignIns, SignInLockout: cfg.SignInLockout, SignInWindow: cfg.SignInWindow},
 		Dev: cfg.Dev, MessageRetention: cfg.MessageRetention,
 		MessageQueued: messageQueued(worker, m, cfg.Dev), MessageSimulated: messageSimulated(worker, m, cfg.Dev),
 		InboxOnly: worker.KeptForInbox, RecoveryRate: cfg.RecoveryRPS})

@@ -128,6 +128,7 @@ func TestServeRejectsBadConfig(t *testing.T) {
 		{"bad env value", nil, map[string]string{"USERPOOL_DEV": "maybe"}, `invalid value "maybe" for USERPOOL_DEV`},
 		{"bad log level from env", nil, map[string]string{"USERPOOL_LOG_LEVEL": "loud"}, `--log-level "loud"`},
 		{"weak argon2", []string{"--argon2-memory", "1"}, nil, "argon2 memory must be at least 8 KiB per lane"},
+		{"first lockout beyond the longest", []string{"--limit-signin-lockout", "20m"}, nil, "--limit-signin-lockout must be from 1ms to --limit-signin-window"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -23,8 +23,8 @@ func (e *env) refresh(clientID, refreshToken string) (*cip.InitiateAuthOutput, e
 
 // authSetup is a pool with one LEGACY client (password, admin and refresh
 // flows), and a CONFIRMED user alice with goodPassword.
-func authSetup(t *testing.T) (e *env, poolID, clientID string) {
-	e = newEnv(t)
+func authSetup(t *testing.T, opts ...func(*envConfig)) (e *env, poolID, clientID string) {
+	e = newEnv(t, opts...)
 	poolID = aws.ToString(e.pool().Id)
 	clientID = aws.ToString(e.client(poolID).ClientId)
 	e.confirmedUser(poolID, "alice", goodPassword, attr("email", "alice@example.com"), attr("email_verified", "true"))

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -129,27 +130,46 @@ func writeClock(w http.ResponseWriter, clock *userpool.DevClock) {
 	devJSON(w, http.StatusOK, map[string]any{"now": clock.Now().UTC(), "offsetSeconds": clock.Offset().Seconds()})
 }
 
-// moveClock serves POST /_userpool/clock with {"advanceSeconds": N} (N >= 0;
-// time never runs backwards, so issued codes stay consistent) or
-// {"reset": true}.
+// moveClock serves POST /_userpool/clock with {"advanceSeconds": N} (N >= 0),
+// {"set": "<RFC 3339>"} (not before real time) or {"reset": true}. Moving
+// back clamps the state stamped after the new time (userpool/devclock.go),
+// so a reset or a set back leaves no lockout or code lifetime from the
+// span the clock was ahead.
 func moveClock(clock *userpool.DevClock, w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		AdvanceSeconds *float64 `json:"advanceSeconds"`
+		Set            *string  `json:"set"`
 		Reset          bool     `json:"reset"`
 	}
+	const want = `want {"advanceSeconds": N} with 0 <= N <= 315360000, {"set": "<RFC 3339 time from now to 10 years ahead>"} or {"reset": true}`
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		devError(w, http.StatusBadRequest, "want {\"advanceSeconds\": N} or {\"reset\": true}: %v", err)
+		devError(w, http.StatusBadRequest, "%s: %v", want, err)
 		return
 	}
-	switch {
-	case req.Reset && req.AdvanceSeconds == nil:
-		clock.Reset()
-	case !req.Reset && req.AdvanceSeconds != nil && *req.AdvanceSeconds >= 0 && *req.AdvanceSeconds <= 10*365*86400:
-		clock.Advance(time.Duration(*req.AdvanceSeconds * float64(time.Second)))
+	var err error
+	switch n := req.AdvanceSeconds; {
+	case req.Reset && n == nil && req.Set == nil:
+		err = clock.ReturnToRealTime(r.Context())
+	case !req.Reset && n != nil && req.Set == nil && *n >= 0 && *n <= 10*365*86400:
+		clock.Advance(time.Duration(*n * float64(time.Second)))
+	case !req.Reset && n == nil && req.Set != nil:
+		t, perr := time.Parse(time.RFC3339Nano, *req.Set)
+		if perr != nil || t.After(time.Now().AddDate(10, 0, 0)) {
+			devError(w, http.StatusBadRequest, "%s", want)
+			return
+		}
+		if err = clock.Set(r.Context(), t); errors.Is(err, userpool.ErrClockBeforeRealTime) {
+			devError(w, http.StatusBadRequest, "%v", err)
+			return
+		}
 	default:
-		devError(w, http.StatusBadRequest, "want {\"advanceSeconds\": N} with 0 <= N <= 315360000, or {\"reset\": true}")
+		devError(w, http.StatusBadRequest, "%s", want)
+		return
+	}
+	if err != nil {
+		devError(w, http.StatusInternalServerError, "the clock moved, but clamping the state stamped after it failed: %v", err)
 		return
 	}
 	writeClock(w, clock)

@@ -275,3 +275,19 @@ func (e *env) do(req *http.Request) *http.Response {
 	e.t.Cleanup(func() { resp.Body.Close() })
 	return resp
 }
+
+// withLongLockout turns the sign-in lockout on with the default five free
+// attempts and makes every lockout 15 minutes, so that a lockout outlasts
+// any test running in real time.
+func withLongLockout(c *envConfig) { withLockout(15*time.Minute, 15*time.Minute)(c) }
+
+// withLockout sets the sign-in lockout's first and longest duration, with
+// the default five free attempts.
+func withLockout(first, longest time.Duration) func(*envConfig) {
+	return func(c *envConfig) {
+		if c.svc.Limits == (userpool.Limits{}) {
+			c.svc.Limits = userpool.DefaultLimits
+		}
+		c.svc.Limits.SignIns, c.svc.Limits.SignInLockout, c.svc.Limits.SignInWindow = 5, first, longest
+	}
+}

@@ -38,17 +38,31 @@ func TestRecoveryRatePerPool(t *testing.T) {
 	_, err = e.forgot(otherClient, "ghost")
 	ok(t, err, "ForgotPassword in another pool")
 
-	// Tokens come back at 2/s. The throttled ConfirmForgotPassword above
-	// was not counted as a code entry: the right code still works after
-	// four wrong ones (the per-user limit is 5).
+	// Tokens come back at 2/s of the service clock. The throttled
+	// ConfirmForgotPassword above was not counted as a code entry: the
+	// right code still works after four wrong ones (the per-user limit is 5).
 	code := e.latestCode(t, poolID, "alice")
 	for range 4 {
-		time.Sleep(550 * time.Millisecond)
+		e.Clock.Advance(500 * time.Millisecond)
 		err := e.confirmForgot(clientID, "alice", wrongCode(code), goodPassword)
 		wantAPICode(t, err, "CodeMismatchException")
 	}
-	time.Sleep(550 * time.Millisecond)
+	e.Clock.Advance(500 * time.Millisecond)
 	ok(t, e.confirmForgot(clientID, "alice", code, "N3w-Passw0rd!"), "ConfirmForgotPassword")
+}
+
+// The bucket refills by the service clock, as every other time rule: one
+// request per 1000 s, and moving the clock 1000 s refills it.
+func TestRecoveryRateFollowsServiceClock(t *testing.T) {
+	t.Parallel()
+	e, _, clientID := enumerationSetup(t, withRecoveryRate(0.001))
+	_, err := e.forgot(clientID, "alice")
+	ok(t, err, "the first ForgotPassword")
+	_, err = e.forgot(clientID, "alice")
+	wantAPIError(t, err, "TooManyRequestsException", "Rate exceeded")
+	e.Clock.Advance(1000 * time.Second)
+	_, err = e.forgot(clientID, "alice")
+	ok(t, err, "ForgotPassword 1000 s later by the service clock")
 }
 
 // Off by default: a burst of recovery requests is answered in full.

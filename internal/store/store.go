@@ -393,6 +393,10 @@ type Store interface {
 	// does; the IDs of deleted messages are never handed out again.
 	PruneMessages(ctx context.Context, before time.Time) (int64, error)
 
+	// TimeRules: giving back attempts, exponential lockouts and clamping
+	// state after a clock that moved back (timerules.go).
+	TimeRules
+
 	// Close releases the store's resources.
 	Close() error
 

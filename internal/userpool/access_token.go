@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/userpool/userpool/internal/store"
@@ -21,10 +22,10 @@ type accessContext struct {
 // self-service operations (GetUser, ChangePassword, ...): signature with
 // the issuing pool's key, expiry on our clock, token_use "access", and the
 // token family not revoked by GlobalSignOut/RevokeToken/AdminDisableUser.
-func (s *Service) verifyAccessToken(ctx context.Context, tok string) (*accessContext, error) {
+func (s *Service) verifyAccessToken(ctx context.Context, now time.Time, tok string) (*accessContext, error) {
 	var claims jwt.MapClaims
 	var pool *poolView
-	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(s.clock.Now),
+	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(func() time.Time { return now }),
 		jwt.WithExpirationRequired())
 	_, err := parser.ParseWithClaims(tok, &claims, func(t *jwt.Token) (any, error) {
 		iss, _ := claims["iss"].(string)

@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"time"
 
 	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/triggers"
@@ -36,6 +37,7 @@ func userType(u *store.User) *UserType {
 // MessageAction RESEND issues a new temporary password to an existing
 // FORCE_CHANGE_PASSWORD user and sends the invitation again with it.
 func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
+	now := s.now()
 	pool, err := s.loadPool(ctx, s.store, in.UserPoolId)
 	if err != nil {
 		return nil, err
@@ -52,13 +54,13 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		return nil, err
 	}
 	if in.MessageAction == "RESEND" {
-		return s.resendInvitation(ctx, in, pw, hash)
+		return s.resendInvitation(ctx, now, in, pw, hash)
 	}
-	u, err := s.newUser(pool, in.Username, in.UserAttributes, StatusForceChangePassword)
+	u, err := s.newUser(pool, in.Username, in.UserAttributes, StatusForceChangePassword, now)
 	if err != nil {
 		return nil, err
 	}
-	s.setPassword(u, hash)
+	s.setPassword(u, hash, now)
 	if err := s.preSignUp(ctx, pool, "", u, triggers.PreSignUpAdminCreateUser, in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
@@ -71,7 +73,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		if err := s.saveUser(ctx, tx, pool, u, true, in.ForceAliasCreation); err != nil {
 			return err
 		}
-		return s.queueInvitations(ctx, tx, pool, u, invites, pw)
+		return s.queueInvitations(ctx, tx, now, pool, u, invites, pw)
 	})
 	if err != nil {
 		return nil, err
@@ -82,7 +84,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	return &AdminCreateUserOutput{User: userType(u)}, nil
 }
 
-func (s *Service) resendInvitation(ctx context.Context, in *AdminCreateUserInput, pw, hash string) (*AdminCreateUserOutput, error) {
+func (s *Service) resendInvitation(ctx context.Context, now time.Time, in *AdminCreateUserInput, pw, hash string) (*AdminCreateUserOutput, error) {
 	// The invitation is composed first: a CustomMessage function is a
 	// network call and must not run inside the transaction.
 	pool, u, err := s.poolUser(ctx, s.store, in.UserPoolId, in.Username)
@@ -107,13 +109,13 @@ func (s *Service) resendInvitation(ctx context.Context, in *AdminCreateUserInput
 		if err := resendable(u); err != nil {
 			return err
 		}
-		s.setPassword(u, hash)
-		u.UpdatedAt = s.now()
+		s.setPassword(u, hash, now)
+		u.UpdatedAt = now
 		out = u
 		if err := s.saveUser(ctx, tx, pool, u, false, false); err != nil {
 			return err
 		}
-		return s.queueInvitations(ctx, tx, pool, u, invites, pw)
+		return s.queueInvitations(ctx, tx, now, pool, u, invites, pw)
 	})
 	if err != nil {
 		return nil, err

@@ -34,6 +34,7 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUser
 	if err != nil {
 		return nil, err
 	}
+	now := s.now()
 	err = s.store.Tx(ctx, func(tx store.Store) error {
 		pool, u, err := s.poolUser(ctx, tx, in.UserPoolId, in.Username)
 		if err != nil {
@@ -42,11 +43,11 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUser
 		if _, err := adminResetTarget(pool, u); err != nil {
 			return err // the user changed meanwhile
 		}
-		u.Status, u.UpdatedAt = StatusResetRequired, s.now()
+		u.Status, u.UpdatedAt = StatusResetRequired, now
 		if err := s.saveUser(ctx, tx, pool, u, false, false); err != nil {
 			return err
 		}
-		return s.queueCode(ctx, tx, pool, u, purposeReset, kindAdminReset, o)
+		return s.queueCode(ctx, tx, now, pool, u, purposeReset, kindAdminReset, o)
 	})
 	if err != nil {
 		return nil, err

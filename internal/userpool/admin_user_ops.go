@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"time"
 
 	"github.com/userpool/userpool/internal/store"
 )
@@ -10,16 +11,22 @@ import (
 // sub) inside one transaction, lets fn change the user, and saves it. fn
 // returning an error aborts everything.
 func (s *Service) mutateUser(ctx context.Context, poolID, name string, fn func(*poolView, *store.User) error) (*store.User, error) {
+	return s.mutateUserAt(ctx, s.now(), poolID, name, func(_ store.Store, p *poolView, u *store.User) error { return fn(p, u) })
+}
+
+// mutateUserAt is mutateUser at now, the request's one clock reading, for
+// a change that may also write through tx.
+func (s *Service) mutateUserAt(ctx context.Context, now time.Time, poolID, name string, fn func(store.Store, *poolView, *store.User) error) (*store.User, error) {
 	var out *store.User
 	err := s.store.Tx(ctx, func(tx store.Store) error {
 		pool, u, err := s.poolUser(ctx, tx, poolID, name)
 		if err != nil {
 			return err
 		}
-		if err := fn(pool, u); err != nil {
+		if err := fn(tx, pool, u); err != nil {
 			return err
 		}
-		u.UpdatedAt = s.now()
+		u.UpdatedAt = now
 		out = u
 		return s.saveUser(ctx, tx, pool, u, false, false)
 	})
@@ -120,7 +127,8 @@ type AdminSetUserPasswordInput struct {
 }
 
 // AdminSetUserPassword sets a permanent password (status CONFIRMED) or a
-// temporary one (FORCE_CHANGE_PASSWORD), after the pool's policy check.
+// temporary one (FORCE_CHANGE_PASSWORD), after the pool's policy check, and
+// ends a sign-in lockout in the same transaction (signin_lockout.go).
 func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPasswordInput) (*Empty, error) {
 	pool, u, err := s.poolUser(ctx, s.store, in.UserPoolId, in.Username)
 	if err != nil {
@@ -132,13 +140,14 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.mutateUser(ctx, in.UserPoolId, in.Username, func(p *poolView, u *store.User) error {
-		s.setPassword(u, hash)
+	now := s.now()
+	_, err = s.mutateUserAt(ctx, now, in.UserPoolId, in.Username, func(tx store.Store, p *poolView, u *store.User) error {
+		s.setPassword(u, hash, now)
 		u.Status = StatusForceChangePassword
 		if in.Permanent {
 			u.Status = StatusConfirmed
 		}
-		return nil
+		return s.endLockout(ctx, tx, p.ID, u.Username)
 	})
 	return &Empty{}, err
 }
@@ -154,7 +163,7 @@ type AdminUpdateUserAttributesInput struct {
 // AdminUpdateUserAttributes changes attributes; setting email_verified or
 // phone_number_verified to "true" is how admins make recovery possible (spec §6).
 func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdateUserAttributesInput) (*Empty, error) {
-	_, err := s.updateAttributes(ctx, attributeUpdate{poolID: in.UserPoolId, name: in.Username, attrs: in.UserAttributes, meta: in.ClientMetadata})
+	_, err := s.updateAttributes(ctx, attributeUpdate{poolID: in.UserPoolId, name: in.Username, attrs: in.UserAttributes, meta: in.ClientMetadata, at: s.now()})
 	return &Empty{}, err
 }
 

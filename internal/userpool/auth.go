@@ -41,14 +41,15 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 	if pw == "" {
 		return nil, errMissingPassword
 	}
-	u, err := s.signInUser(ctx, c, name, pw, params["SECRET_HASH"])
+	now := s.now()
+	u, err := s.signInUser(ctx, now, c, name, pw, params["SECRET_HASH"])
 	if err != nil {
 		return nil, err
 	}
 	if err := checkSecretHash(c, params["SECRET_HASH"], errSecretHashNotReceived, name, u.Username); err != nil {
 		return nil, err
 	}
-	if err := s.signInGate(ctx, c.pool.ID, u.Username); err != nil {
+	if err := s.signInGate(ctx, now, c.pool.ID, u.Username); err != nil {
 		return nil, err
 	}
 	if err := s.checkPassword(ctx, u, pw); err != nil {
@@ -59,18 +60,18 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 	// transaction instead of two.
 	stateErr := c.signInState(u)
 	if stateErr == nil && u.Status != StatusForceChangePassword {
-		return s.issue(ctx, c, u, s.signInReset(ctx, c.pool.ID, u.Username))
+		return s.issue(ctx, c, u, now, s.signInReset(ctx, c.pool.ID, u.Username))
 	}
-	if err := s.signInSucceeded(ctx, c.pool.ID, u.Username); err != nil {
+	if err := s.endLockout(ctx, s.store, c.pool.ID, u.Username); err != nil {
 		return nil, err
 	}
 	if stateErr != nil {
 		return nil, stateErr
 	}
-	if s.temporaryPasswordExpired(c.pool, u) {
+	if s.temporaryPasswordExpired(c.pool, u, now) {
 		return nil, errTempPasswordExpiry
 	}
-	return s.newPasswordChallenge(c, u), nil
+	return s.newPasswordChallenge(c, u, now), nil
 }
 
 // signInUser resolves the user signing in. An unknown name may be migrated
@@ -78,7 +79,7 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 // the password); otherwise it fails as Cognito does — UserNotFoundException,
 // or under PreventUserExistenceErrors=ENABLED the same "Incorrect username
 // or password." as a wrong password, after a hash's worth of work.
-func (s *Service) signInUser(ctx context.Context, c *clientView, name, pw, hash string) (*store.User, error) {
+func (s *Service) signInUser(ctx context.Context, now time.Time, c *clientView, name, pw, hash string) (*store.User, error) {
 	u, err := s.findUser(ctx, s.store, c.pool, name)
 	if !errors.Is(err, store.ErrNotFound) {
 		return u, err
@@ -86,7 +87,7 @@ func (s *Service) signInUser(ctx context.Context, c *clientView, name, pw, hash 
 	if err := checkSecretHash(c, hash, errSecretHashNotReceived, name); err != nil {
 		return nil, err
 	}
-	if u, err = s.migrateUser(ctx, c, name, &pw, triggers.UserMigrationAuthentication, nil); u != nil || err != nil {
+	if u, err = s.migrateUser(ctx, now, c, name, &pw, triggers.UserMigrationAuthentication, nil); u != nil || err != nil {
 		return u, err
 	}
 	if !c.doc.preventsExistenceErrors() {
@@ -95,7 +96,7 @@ func (s *Service) signInUser(ctx context.Context, c *clientView, name, pw, hash 
 	}
 	// Under ENABLED an unknown name is locked out exactly like a user, or
 	// the lockout would tell who exists.
-	if err := s.signInGate(ctx, c.pool.ID, unknownSubject(c.pool, name)); err != nil {
+	if err := s.signInGate(ctx, now, c.pool.ID, unknownSubject(c.pool, name)); err != nil {
 		return nil, err
 	}
 	s.burnHash(ctx, pw)
@@ -132,7 +133,7 @@ func (c *clientView) signInState(u *store.User) error {
 	return nil
 }
 
-func (s *Service) newPasswordChallenge(c *clientView, u *store.User) *AuthOutput {
+func (s *Service) newPasswordChallenge(c *clientView, u *store.User, now time.Time) *AuthOutput {
 	attrs := map[string]string{}
 	for _, a := range u.Attributes {
 		if a.Name != "sub" && a.Name != "email_verified" && a.Name != "phone_number_verified" {
@@ -140,18 +141,19 @@ func (s *Service) newPasswordChallenge(c *clientView, u *store.User) *AuthOutput
 		}
 	}
 	ua, _ := json.Marshal(attrs)
-	return &AuthOutput{ChallengeName: "NEW_PASSWORD_REQUIRED", Session: s.newSession(c, u.Username),
+	return &AuthOutput{ChallengeName: "NEW_PASSWORD_REQUIRED", Session: s.newSession(c, u.Username, now),
 		ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": "[]", "userAttributes": string(ua)}}
 }
 
-// issue starts a new refresh-token family and returns all three tokens.
-// with, when set, runs in the transaction that stores the refresh token.
-func (s *Service) issue(ctx context.Context, c *clientView, u *store.User, with func(tx store.Store) error) (*AuthOutput, error) {
-	refresh, sess, err := s.newRefreshToken(ctx, c, u, s.now(), with)
+// issue starts a new refresh-token family at now and returns all three
+// tokens. with, when set, runs in the transaction that stores the refresh
+// token.
+func (s *Service) issue(ctx context.Context, c *clientView, u *store.User, now time.Time, with func(tx store.Store) error) (*AuthOutput, error) {
+	refresh, sess, err := s.newRefreshToken(ctx, c, u, now, with)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.mintTokens(ctx, c, u, sess)
+	res, err := s.mintTokens(ctx, c, u, sess, now)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +168,7 @@ func (s *Service) refreshAuth(ctx context.Context, c *clientView, params map[str
 	if tok == "" {
 		return nil, errMissingRefresh
 	}
+	now := s.now()
 	h := sha256.Sum256([]byte(tok))
 	rt, err := s.store.GetRefreshTokenByHash(ctx, h[:])
 	if errors.Is(err, store.ErrNotFound) || (err == nil && rt.ClientID != c.ID) {
@@ -177,7 +180,7 @@ func (s *Service) refreshAuth(ctx context.Context, c *clientView, params map[str
 	switch {
 	case rt.Revoked:
 		return nil, errRefreshRevoked
-	case !s.now().Before(rt.ExpiresAt):
+	case !now.Before(rt.ExpiresAt):
 		return nil, errRefreshExpired
 	}
 	u, err := s.userByKey(ctx, s.store, c.pool, "username", rt.Username)
@@ -193,7 +196,7 @@ func (s *Service) refreshAuth(ctx context.Context, c *clientView, params map[str
 	if !u.Enabled {
 		return nil, errUserDisabled
 	}
-	res, err := s.mintTokens(ctx, c, u, session{originJTI: rt.ID, authTime: rt.AuthTime})
+	res, err := s.mintTokens(ctx, c, u, session{originJTI: rt.ID, authTime: rt.AuthTime}, now)
 	if err != nil {
 		return nil, err
 	}
@@ -203,12 +206,12 @@ func (s *Service) refreshAuth(ctx context.Context, c *clientView, params map[str
 // temporaryPasswordExpired applies TemporaryPasswordValidityDays to a
 // FORCE_CHANGE_PASSWORD user's temporary password (spec §3.3): after it,
 // only an administrator can issue a new one.
-func (s *Service) temporaryPasswordExpired(pool *poolView, u *store.User) bool {
+func (s *Service) temporaryPasswordExpired(pool *poolView, u *store.User, now time.Time) bool {
 	ttl := pool.doc.temporaryPasswordTTL()
 	if u.PasswordChangedAt.IsZero() || ttl <= 0 {
 		return false
 	}
-	return !s.now().Before(u.PasswordChangedAt.Add(ttl))
+	return !now.Before(u.PasswordChangedAt.Add(ttl))
 }
 
 // temporaryPasswordTTL is TemporaryPasswordValidityDays as a duration

@@ -28,9 +28,9 @@ func (s *Service) sessionMAC(payload []byte) []byte {
 	return m.Sum(nil)
 }
 
-func (s *Service) newSession(c *clientView, username string) string {
+func (s *Service) newSession(c *clientView, username string, now time.Time) string {
 	cs := challengeSession{Pool: c.pool.ID, Client: c.ID, Username: username, Nonce: randomToken(12),
-		Expires: s.now().Add(time.Duration(c.doc.AuthSessionValidity) * time.Minute).UnixMilli()}
+		Expires: now.Add(time.Duration(c.doc.AuthSessionValidity) * time.Minute).UnixMilli()}
 	payload, _ := json.Marshal(cs) // a struct of strings and ints always marshals
 	enc := base64.RawURLEncoding
 	return enc.EncodeToString(payload) + "." + enc.EncodeToString(s.sessionMAC(payload))
@@ -38,7 +38,7 @@ func (s *Service) newSession(c *clientView, username string) string {
 
 // openSession verifies a Session string for client c: tampered, foreign or
 // malformed sessions are "Invalid session for the user."; old ones expired.
-func (s *Service) openSession(c *clientView, tok string) (*challengeSession, error) {
+func (s *Service) openSession(c *clientView, tok string, now time.Time) (*challengeSession, error) {
 	enc := base64.RawURLEncoding
 	p, m, ok := strings.Cut(tok, ".")
 	if !ok {
@@ -53,7 +53,7 @@ func (s *Service) openSession(c *clientView, tok string) (*challengeSession, err
 	if err := json.Unmarshal(payload, &cs); err != nil || cs.Client != c.ID || cs.Pool != c.pool.ID {
 		return nil, errInvalidSession
 	}
-	if s.now().UnixMilli() > cs.Expires {
+	if now.UnixMilli() > cs.Expires {
 		return nil, errSessionExpired
 	}
 	return &cs, nil

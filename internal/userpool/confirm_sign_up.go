@@ -24,25 +24,26 @@ type ConfirmSignUpInput struct {
 // the attribute the code was sent to as verified (spec §6). A reset code
 // never works here: codes are purpose-scoped.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*Empty, error) {
+	now := s.now()
 	c, u, err := s.publicUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
 	if u == nil {
-		return nil, s.confirmUnknown(ctx, c, unknownSubject(c.pool, in.Username), purposeSignUp, errUserClientNotFound)
+		return nil, s.confirmUnknown(ctx, now, c, unknownSubject(c.pool, in.Username), purposeSignUp, errUserClientNotFound)
 	}
 	if u.Status != StatusUnconfirmed {
 		return nil, errCannotConfirm(u.Status)
 	}
 	t, _ := c.pool.doc.signUpTarget(u)
-	cc, err := s.checkCode(ctx, c.pool, u, purposeSignUp, t.to, in.ConfirmationCode)
+	cc, err := s.checkCode(ctx, now, c.pool, u, purposeSignUp, t.to, in.ConfirmationCode)
 	if err != nil {
 		return nil, err
 	}
 	err = s.redeem(ctx, c.pool, cc, in.ForceAliasCreation, func(u *store.User) {
 		u.Status = StatusConfirmed
 		u.Attributes = setAttr(u.Attributes, cc.rec.Attribute+"_verified", "true")
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/triggers"
@@ -28,19 +29,20 @@ type ForgotPasswordOutput struct {
 // code and its message committed together. It never changes the user's
 // status or password (spec §2.2 step 9).
 func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (*ForgotPasswordOutput, error) {
-	c, u, err := s.recoveryUser(ctx, in.ClientId, in.Username, in.SecretHash)
+	now := s.now()
+	c, u, err := s.recoveryUser(ctx, now, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
 	if u == nil {
 		// spec §2.2 step 4: an unknown user may be migrated in by the
 		// pool's UserMigration function, then gets a code as usual.
-		if u, err = s.migrateUser(ctx, c, in.Username, nil, triggers.UserMigrationForgotPassword, in.ClientMetadata); err != nil {
+		if u, err = s.migrateUser(ctx, now, c, in.Username, nil, triggers.UserMigrationForgotPassword, in.ClientMetadata); err != nil {
 			return nil, err
 		}
 	}
 	if u == nil {
-		d, err := s.unknownCodeRequest(ctx, c, in.Username, purposeReset, kindForgotPassword)
+		d, err := s.unknownCodeRequest(ctx, now, c, in.Username, purposeReset, kindForgotPassword)
 		if err != nil {
 			return nil, err
 		}
@@ -56,9 +58,9 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	}
 	var d *CodeDeliveryDetailsType
 	if masked {
-		d, err = s.simulate(ctx, c, in.Username, u.Username, u.Username, purposeReset, kindForgotPassword, refusal.reason)
+		d, err = s.simulate(ctx, now, c, in.Username, u.Username, u.Username, purposeReset, kindForgotPassword, refusal.reason)
 	} else {
-		d, err = s.limitedCode(ctx, c.pool, c.ID, u, purposeReset, kindForgotPassword,
+		d, err = s.limitedCode(ctx, now, c.pool, c.ID, u, purposeReset, kindForgotPassword,
 			request{source: sourceForgotPassword, meta: in.ClientMetadata, to: t})
 	}
 	if err != nil {
@@ -113,10 +115,10 @@ type request struct {
 // function may only be called once the attempt is allowed (a refused
 // request must not invoke it, as on Cognito), and no network call may run
 // inside a transaction: the attempt then commits on its own first.
-func (s *Service) limitedCode(ctx context.Context, pool *poolView, clientID string, u *store.User, p codePurpose, kind string, r request) (*CodeDeliveryDetailsType, error) {
+func (s *Service) limitedCode(ctx context.Context, now time.Time, pool *poolView, clientID string, u *store.User, p codePurpose, kind string, r request) (*CodeDeliveryDetailsType, error) {
 	custom := pool.doc.lambdaFunction(r.source.Trigger()) != ""
 	if custom {
-		if err := s.takeAttempt(ctx, pool.ID, u.Username, attemptRequest, p); err != nil {
+		if err := s.takeAttempt(ctx, now, pool.ID, u.Username, attemptRequest, p); err != nil {
 			return nil, err
 		}
 	}
@@ -124,11 +126,11 @@ func (s *Service) limitedCode(ctx context.Context, pool *poolView, clientID stri
 	if err != nil {
 		return nil, err
 	}
-	queue := func(tx store.Store) error { return s.queueCode(ctx, tx, pool, u, p, kind, o) }
+	queue := func(tx store.Store) error { return s.queueCode(ctx, tx, now, pool, u, p, kind, o) }
 	if custom {
 		err = s.store.Tx(ctx, queue)
 	} else {
-		err = s.limitedTx(ctx, pool.ID, u.Username, attemptRequest, p, queue)
+		err = s.limitedTx(ctx, now, pool.ID, u.Username, attemptRequest, p, queue)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errUserClientNotFound // the user was deleted meanwhile
@@ -141,15 +143,14 @@ func (s *Service) limitedCode(ctx context.Context, pool *poolView, clientID stri
 }
 
 // queueCode writes a new code of purpose for u and the message that carries
-// it through tx: the transactional outbox, so the code and its message
-// commit together or not at all. The caller calls queued after the
-// commit.
-func (s *Service) queueCode(ctx context.Context, tx store.Store, pool *poolView, u *store.User, p codePurpose, kind string, o outgoing) error {
+// it through tx, issued at now: the transactional outbox, so the code and
+// its message commit together or not at all. The caller calls queued after
+// the commit.
+func (s *Service) queueCode(ctx context.Context, tx store.Store, now time.Time, pool *poolView, u *store.User, p codePurpose, kind string, o outgoing) error {
 	code := s.newCode()
 	subject, body := o.fill(code)
 	t := o.target
 	from, replyTo := pool.doc.emailSender()
-	now := s.now()
 	c := &store.Code{PoolID: pool.ID, Username: u.Username, Purpose: string(p), Attribute: t.attr,
 		MAC: s.codeMAC(pool.ID, u.Username, p, p.boundTo(t.to), code), CreatedAt: now, ExpiresAt: now.Add(p.ttl())}
 	if err := tx.PutCode(ctx, c); err != nil {

@@ -46,12 +46,12 @@ func FuzzOpenSession(f *testing.F) {
 	s := &Service{sessionKey: []byte("0123456789abcdef0123456789abcdef"), clock: SystemClock{}}
 	c := &clientView{ID: "client", doc: &ClientSettings{AuthSessionValidity: 3}, pool: &poolView{ID: "pool"}}
 	other := &Service{sessionKey: []byte("another key, another server....."), clock: SystemClock{}}
-	minted := other.newSession(c, "alice")
+	minted := other.newSession(c, "alice", other.now())
 	for _, seed := range []string{minted, "", ".", "a.b", minted + "x", strings.Replace(minted, ".", "..", 1)} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, tok string) {
-		cs, err := s.openSession(c, tok)
+		cs, err := s.openSession(c, tok, s.now())
 		if err == nil {
 			t.Fatalf("forged session %q accepted as %+v", tok, cs)
 		}

@@ -171,8 +171,12 @@ func (s *Service) queued(media ...string) {
 }
 
 // DevClock is a clock the development API can move forward, so tests see
-// codes expire and limit windows slide in milliseconds instead of hours.
-type DevClock struct{ offset atomic.Int64 }
+// codes expire and limit windows slide in milliseconds instead of hours;
+// moving it back clamps what it stamped ahead (devclock.go).
+type DevClock struct {
+	offset atomic.Int64
+	moves  devClockMoves
+}
 
 // Now is the real time plus the offset.
 func (c *DevClock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
@@ -180,8 +184,8 @@ func (c *DevClock) Now() time.Time { return time.Now().Add(time.Duration(c.offse
 // Advance moves the clock forward by d.
 func (c *DevClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
-// Reset returns to real time.
-func (c *DevClock) Reset() { c.offset.Store(0) }
+// Reset returns to real time (ReturnToRealTime without a context).
+func (c *DevClock) Reset() { _ = c.ReturnToRealTime(context.Background()) }
 
 // Offset reports how far the clock is ahead of real time.
 func (c *DevClock) Offset() time.Duration { return time.Duration(c.offset.Load()) }

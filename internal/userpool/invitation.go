@@ -79,21 +79,23 @@ func (s *Service) composeInvite(ctx context.Context, pool *poolView, u *store.Us
 }
 
 // queueInvitations writes the invitations through tx with the temporary
-// password and the username filled in. No code record: the "code" of an
-// invitation is the password itself.
-func (s *Service) queueInvitations(ctx context.Context, tx store.Store, pool *poolView, u *store.User, invites []outgoing, password string) error {
+// password and the username filled in, stamped now: the instant the
+// temporary password was set, so each invitation expires exactly when the
+// password does. No code record: the "code" of an invitation is the
+// password itself.
+func (s *Service) queueInvitations(ctx context.Context, tx store.Store, now time.Time, pool *poolView, u *store.User, invites []outgoing, password string) error {
 	from, replyTo := pool.doc.emailSender()
 	// The temporary password stops working after TemporaryPasswordValidityDays.
 	var expires time.Time
 	if ttl := pool.doc.temporaryPasswordTTL(); ttl > 0 {
-		expires = s.now().Add(ttl)
+		expires = now.Add(ttl)
 	}
 	for _, o := range invites {
 		subject, body := o.fill(password)
 		body = strings.ReplaceAll(body, "{username}", u.Username)
 		err := s.enqueue(ctx, tx, &store.Message{PoolID: pool.ID, Username: u.Username, Purpose: kindAdminCreateUser,
 			Medium: o.medium, Destination: o.to, Subject: subject, Body: body, Code: password,
-			CreatedAt: s.now(), From: from, ReplyTo: replyTo, ExpiresAt: expires})
+			CreatedAt: now, From: from, ReplyTo: replyTo, ExpiresAt: expires})
 		if err != nil {
 			return err
 		}

@@ -17,15 +17,19 @@ type Limits struct {
 	Requests int           // code requests per Window (ForgotPassword, resends, ...)
 	Confirms int           // code entries per Window (ConfirmForgotPassword, ...)
 	Window   time.Duration // the rolling window
-	// SignIns caps password sign-in attempts per user per SignInWindow
-	// (0: no cap); a successful sign-in resets the count (signin_lockout.go).
-	SignIns      int
-	SignInWindow time.Duration
+	// SignIns, SignInLockout and SignInWindow are the sign-in lockout
+	// (signin_lockout.go): SignIns failed sign-ins in a row are free (0:
+	// no lockout at all), the next locks the user out for SignInLockout
+	// (1 s if zero), doubling with each further failure up to
+	// SignInWindow, and SignInWindow without any attempt starts over.
+	SignIns       int
+	SignInLockout time.Duration
+	SignInWindow  time.Duration
 }
 
-// DefaultLimits are spec §2.9's recommended defaults, and Cognito's five
-// failed sign-ins before a lockout of up to 15 minutes.
-var DefaultLimits = Limits{Requests: 5, Confirms: 5, Window: time.Hour, SignIns: 5, SignInWindow: 15 * time.Minute}
+// DefaultLimits are spec §2.9's recommended defaults, and Cognito's sign-in
+// lockout: five failures free, then 1 s doubling up to 15 minutes.
+var DefaultLimits = Limits{Requests: 5, Confirms: 5, Window: time.Hour, SignIns: 5, SignInLockout: time.Second, SignInWindow: 15 * time.Minute}
 
 type attemptKind string
 
@@ -42,8 +46,8 @@ const (
 // cannot happen here. A refused attempt still counts, so hammering keeps the
 // window closed. The count is committed on its own, before the code is
 // checked, so a failing check cannot roll it back.
-func (s *Service) takeAttempt(ctx context.Context, poolID, subject string, kind attemptKind, p codePurpose) error {
-	return s.countAttempt(ctx, poolID, subject, attemptKey(kind, p), s.cfg.Limits.Window, s.limitOf(kind), errLimitExceeded)
+func (s *Service) takeAttempt(ctx context.Context, now time.Time, poolID, subject string, kind attemptKind, p codePurpose) error {
+	return s.countAttempt(ctx, now, poolID, subject, attemptKey(kind, p), s.cfg.Limits.Window, s.limitOf(kind), errLimitExceeded)
 }
 
 // limitedTx counts one attempt as takeAttempt does and, only if it is
@@ -51,8 +55,8 @@ func (s *Service) takeAttempt(ctx context.Context, poolID, subject string, kind 
 // (SQLite), so a request that issues a code costs one commit, not two. Only
 // for writes that need no network call first: a refused attempt must not
 // have caused any.
-func (s *Service) limitedTx(ctx context.Context, poolID, subject string, kind attemptKind, p codePurpose, fn func(tx store.Store) error) error {
-	ok, err := s.store.TakeAttemptTx(ctx, poolID, subject, attemptKey(kind, p), s.now(), s.cfg.Limits.Window, s.limitOf(kind), fn)
+func (s *Service) limitedTx(ctx context.Context, now time.Time, poolID, subject string, kind attemptKind, p codePurpose, fn func(tx store.Store) error) error {
+	ok, err := s.store.TakeAttemptTx(ctx, poolID, subject, attemptKey(kind, p), now, s.cfg.Limits.Window, s.limitOf(kind), fn)
 	if err != nil {
 		return err
 	}
@@ -74,8 +78,8 @@ func (s *Service) limitOf(kind attemptKind) int {
 // countAttempt records one attempt of kind by subject and returns refused
 // when it is over limit within window: the one place every per-user limit
 // (codes, sign-in lockout) is counted.
-func (s *Service) countAttempt(ctx context.Context, poolID, subject, kind string, window time.Duration, limit int, refused error) error {
-	ok, err := s.store.TakeAttempt(ctx, poolID, subject, kind, s.now(), window, limit)
+func (s *Service) countAttempt(ctx context.Context, now time.Time, poolID, subject, kind string, window time.Duration, limit int, refused error) error {
+	ok, err := s.store.TakeAttempt(ctx, poolID, subject, kind, now, window, limit)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"regexp"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/userpool/userpool/internal/store"
@@ -21,7 +22,7 @@ var (
 //     email or phone_number attribute;
 //   - AliasAttributes pools: the username must not look like an alias value;
 //   - otherwise the username is stored as typed.
-func (s *Service) newUser(pool *poolView, name string, attrs []AttributeType, status string) (*store.User, error) {
+func (s *Service) newUser(pool *poolView, name string, attrs []AttributeType, status string, now time.Time) (*store.User, error) {
 	sub := uuid.NewString()
 	username := name
 	d := pool.doc
@@ -39,7 +40,6 @@ func (s *Service) newUser(pool *poolView, name string, attrs []AttributeType, st
 	if err := d.checkAttributes(attrs, attrCreate); err != nil {
 		return nil, err
 	}
-	now := s.now()
 	u := &store.User{PoolID: pool.ID, Username: username, Sub: sub, Status: status, Enabled: true,
 		Attributes: []store.Attribute{{Name: "sub", Value: sub}}, CreatedAt: now, UpdatedAt: now}
 	// One call, so that an email_verified given with an email-as-username

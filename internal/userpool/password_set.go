@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/store"
@@ -46,9 +47,9 @@ func (s *Service) newPasswordHash(ctx context.Context, pool *poolView, u *store.
 	return s.hasher.Hash(ctx, pw)
 }
 
-// setPassword installs hash as u's password, keeping the previous one in the
-// history (bounded by the model's maximum history size).
-func (s *Service) setPassword(u *store.User, hash string) {
+// setPassword installs hash as u's password at now, keeping the previous
+// one in the history (bounded by the model's maximum history size).
+func (s *Service) setPassword(u *store.User, hash string, now time.Time) {
 	if u.PasswordHash != "" {
 		u.PasswordHistory = append([]string{u.PasswordHash}, u.PasswordHistory...)
 		if len(u.PasswordHistory) > maxPasswordHistory {
@@ -56,5 +57,5 @@ func (s *Service) setPassword(u *store.User, hash string) {
 		}
 	}
 	u.PasswordHash = hash
-	u.PasswordChangedAt = s.now()
+	u.PasswordChangedAt = now
 }

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/userpool/userpool/internal/store"
 	"golang.org/x/time/rate"
@@ -30,9 +31,12 @@ func newRecoveryRate(perSecond float64) *recoveryRate {
 	return &recoveryRate{perSecond: perSecond, pools: map[string]*rate.Limiter{}}
 }
 
-// allow takes one token from the pool's bucket. The burst equals one
-// second's worth (at least 1), as on AWS where a quota is per second.
-func (r *recoveryRate) allow(poolID string) bool {
+// allow takes one token from the pool's bucket at now, the service clock's
+// reading of the request: the bucket refills by the clock every other time
+// rule reads, so a test that moves the development clock moves it too.
+// The burst equals one second's worth (at least 1), as on AWS where a
+// quota is per second.
+func (r *recoveryRate) allow(poolID string, now time.Time) bool {
 	if r.perSecond <= 0 {
 		return true
 	}
@@ -43,18 +47,18 @@ func (r *recoveryRate) allow(poolID string) bool {
 		r.pools[poolID] = l
 	}
 	r.mu.Unlock()
-	return l.Allow()
+	return l.AllowN(now, 1)
 }
 
 // recoveryUser is publicUser for the UserAccountRecovery operations: the
 // client is resolved, then the pool's recovery rate is charged before any
 // user is looked up, so a throttled request does no further work.
-func (s *Service) recoveryUser(ctx context.Context, clientID, typed, hash string) (*clientView, *store.User, error) {
+func (s *Service) recoveryUser(ctx context.Context, now time.Time, clientID, typed, hash string) (*clientView, *store.User, error) {
 	c, err := s.loadClient(ctx, s.store, clientID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !s.recovery.allow(c.pool.ID) {
+	if !s.recovery.allow(c.pool.ID, now) {
 		return nil, nil, errRateExceeded
 	}
 	u, err := s.clientUser(ctx, c, typed, hash)

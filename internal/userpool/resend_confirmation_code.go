@@ -23,12 +23,13 @@ type ResendConfirmationCodeOutput struct {
 // an UNCONFIRMED user's auto-verified attribute. Unknown users follow
 // PreventUserExistenceErrors like ForgotPassword does.
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirmationCodeInput) (*ResendConfirmationCodeOutput, error) {
+	now := s.now()
 	c, u, err := s.publicUser(ctx, in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
 	if u == nil {
-		d, err := s.unknownCodeRequest(ctx, c, in.Username, purposeSignUp, kindResendCode)
+		d, err := s.unknownCodeRequest(ctx, now, c, in.Username, purposeSignUp, kindResendCode)
 		if err != nil {
 			return nil, err
 		}
@@ -41,7 +42,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	if !ok {
 		return nil, errNoAutoVerification
 	}
-	d, err := s.limitedCode(ctx, c.pool, c.ID, u, purposeSignUp, kindResendCode,
+	d, err := s.limitedCode(ctx, now, c.pool, c.ID, u, purposeSignUp, kindResendCode,
 		request{source: sourceResendCode, meta: in.ClientMetadata, to: t})
 	if err != nil {
 		return nil, err

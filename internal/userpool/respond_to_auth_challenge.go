@@ -53,7 +53,8 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 	if r["USERNAME"] == "" {
 		return nil, errMissingUsername
 	}
-	sess, err := s.openSession(c, in.Session)
+	now := s.now()
+	sess, err := s.openSession(c, in.Session, now)
 	if err != nil {
 		return nil, err
 	}
@@ -72,12 +73,12 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.mutateUser(ctx, c.pool.ID, sess.Username, func(p *poolView, u *store.User) error {
+	u, err := s.mutateUserAt(ctx, now, c.pool.ID, sess.Username, func(_ store.Store, p *poolView, u *store.User) error {
 		if u.Status != StatusForceChangePassword {
 			return errInvalidSession // the challenge was already answered
 		}
 		applyAttributes(u, attrs)
-		s.setPassword(u, hash)
+		s.setPassword(u, hash, now)
 		u.Status = StatusConfirmed
 		return nil
 	})
@@ -87,7 +88,7 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 	if err != nil {
 		return nil, err
 	}
-	return s.issue(ctx, c, u, nil)
+	return s.issue(ctx, c, u, now, nil)
 }
 
 // challengeAttributes collects "userAttributes.<name>" responses.

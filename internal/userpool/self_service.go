@@ -24,7 +24,7 @@ type GetUserOutput struct {
 
 // GetUser returns the signed-in user.
 func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOutput, error) {
-	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	a, err := s.verifyAccessToken(ctx, s.now(), in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOu
 // GlobalSignOut revokes every refresh token of the user and so every access
 // token minted from them.
 func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Empty, error) {
-	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	a, err := s.verifyAccessToken(ctx, s.now(), in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Emp
 
 // DeleteUser deletes the signed-in user.
 func (s *Service) DeleteUser(ctx context.Context, in *AccessTokenInput) (*Empty, error) {
-	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	a, err := s.verifyAccessToken(ctx, s.now(), in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,8 @@ type ChangePasswordInput struct {
 // ChangePassword replaces the signed-in user's password after checking the
 // previous one; a wrong previous password is "Incorrect username or password.".
 func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (*Empty, error) {
-	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	now := s.now()
+	a, err := s.verifyAccessToken(ctx, now, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +77,8 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.mutateUser(ctx, a.pool.ID, a.user.Username, func(p *poolView, u *store.User) error {
-		s.setPassword(u, hash)
+	_, err = s.mutateUserAt(ctx, now, a.pool.ID, a.user.Username, func(_ store.Store, p *poolView, u *store.User) error {
+		s.setPassword(u, hash, now)
 		return nil
 	})
 	return &Empty{}, err
@@ -99,7 +100,8 @@ type UpdateUserAttributesOutput struct {
 // verification code for a changed, auto-verified email or phone number.
 // Users cannot mark their own contact attributes verified.
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttributesInput) (*UpdateUserAttributesOutput, error) {
-	a, err := s.verifyAccessToken(ctx, in.AccessToken)
+	now := s.now()
+	a, err := s.verifyAccessToken(ctx, now, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +111,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 		}
 	}
 	sent, err := s.updateAttributes(ctx, attributeUpdate{poolID: a.pool.ID, name: a.user.Username, clientID: a.clientID,
-		attrs: in.UserAttributes, meta: in.ClientMetadata})
+		attrs: in.UserAttributes, meta: in.ClientMetadata, at: now})
 	if err != nil {
 		return nil, err
 	}

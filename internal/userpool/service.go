@@ -120,6 +120,9 @@ func New(ctx context.Context, st store.Store, h *passhash.Hasher, clock Clock, l
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
+	if cfg.Limits.SignInLockout <= 0 {
+		cfg.Limits.SignInLockout = DefaultLimits.SignInLockout
+	}
 	if cfg.MessageRetention <= 0 {
 		cfg.MessageRetention = DefaultMessageRetention
 	}
@@ -135,8 +138,18 @@ func New(ctx context.Context, st store.Store, h *passhash.Hasher, clock Clock, l
 			return nil, err
 		}
 	}
-	return &Service{store: st, hasher: h, clock: clock, log: log, cfg: cfg,
-		keys: map[string]*signingKey{}, sessionKey: key, codeKey: codeKey, recovery: newRecoveryRate(cfg.RecoveryRate)}, nil
+	s := &Service{store: st, hasher: h, clock: clock, log: log, cfg: cfg,
+		keys: map[string]*signingKey{}, sessionKey: key, codeKey: codeKey, recovery: newRecoveryRate(cfg.RecoveryRate)}
+	// On the development clock: clamp what a previous run stamped ahead of
+	// the time this one starts at, and whatever the clock leaves ahead when
+	// it moves back (devclock.go).
+	if dc, ok := clock.(*DevClock); ok {
+		if err := s.clampFuture(ctx); err != nil {
+			return nil, err
+		}
+		dc.OnRewind(s.clampFuture)
+	}
+	return s, nil
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Millisecond) }

@@ -45,7 +45,8 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err := checkPasswordPolicy(c.pool.doc.passwordPolicy(), in.Password, policyPrefixSignUp); err != nil {
 		return nil, err
 	}
-	u, err := s.newUser(c.pool, in.Username, in.UserAttributes, StatusUnconfirmed)
+	now := s.now()
+	u, err := s.newUser(c.pool, in.Username, in.UserAttributes, StatusUnconfirmed, now)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +54,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err != nil {
 		return nil, err
 	}
-	s.setPassword(u, hash)
+	s.setPassword(u, hash, now)
 	if err := s.preSignUp(ctx, c.pool, c.ID, u, triggers.PreSignUpSignUp, in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 		if !sendCode {
 			return nil
 		}
-		return s.queueCode(ctx, tx, c.pool, u, purposeSignUp, kindSignUp, o)
+		return s.queueCode(ctx, tx, now, c.pool, u, purposeSignUp, kindSignUp, o)
 	})
 	if errors.Is(err, errUserAccountExists) {
 		return nil, errUserExists // SignUp's own wording (OBS)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/userpool/userpool/internal/store"
@@ -25,11 +26,11 @@ const (
 // step 4): UserNotFoundException under LEGACY; under ENABLED a simulated
 // delivery, after counting an attempt keyed by the typed name, so that the
 // limit cannot tell real users from unknown ones.
-func (s *Service) unknownCodeRequest(ctx context.Context, c *clientView, typed string, p codePurpose, kind string) (*CodeDeliveryDetailsType, error) {
+func (s *Service) unknownCodeRequest(ctx context.Context, now time.Time, c *clientView, typed string, p codePurpose, kind string) (*CodeDeliveryDetailsType, error) {
 	if !c.doc.preventsExistenceErrors() {
 		return nil, errUserClientNotFound
 	}
-	return s.simulate(ctx, c, typed, typed, unknownSubject(c.pool, typed), p, kind, reasonUnknownUser)
+	return s.simulate(ctx, now, c, typed, typed, unknownSubject(c.pool, typed), p, kind, reasonUnknownUser)
 }
 
 // simulate answers ForgotPassword (or a resend) for a user who must not be
@@ -52,14 +53,14 @@ func (s *Service) unknownCodeRequest(ctx context.Context, c *clientView, typed s
 // reason and time (about 100 bytes, not 1.5 KB with a long typed name);
 // it is still written, which is what makes an unknown name cost what a
 // known one does, and the sweep deletes it after the retention.
-func (s *Service) simulate(ctx context.Context, c *clientView, typed, username, subject string, p codePurpose, kind, reason string) (*CodeDeliveryDetailsType, error) {
+func (s *Service) simulate(ctx context.Context, now time.Time, c *clientView, typed, username, subject string, p codePurpose, kind, reason string) (*CodeDeliveryDetailsType, error) {
 	t := s.simulatedTarget(c.pool, typed)
 	if !s.cfg.Dev {
 		username = ""
 	}
-	err := s.limitedTx(ctx, c.pool.ID, subject, attemptRequest, p, func(tx store.Store) error {
+	err := s.limitedTx(ctx, now, c.pool.ID, subject, attemptRequest, p, func(tx store.Store) error {
 		return tx.EnqueueMessage(ctx, &store.Message{PoolID: c.pool.ID, Username: username, Purpose: kind,
-			Medium: t.medium, SuppressedReason: reason, Status: store.MessageSuppressed, CreatedAt: s.now()})
+			Medium: t.medium, SuppressedReason: reason, Status: store.MessageSuppressed, CreatedAt: now})
 	})
 	if err != nil {
 		return nil, err

@@ -130,12 +130,11 @@ type session struct {
 }
 
 // mintTokens signs an access and an id token for u, as Cognito shapes them.
-func (s *Service) mintTokens(ctx context.Context, c *clientView, u *store.User, sess session) (*AuthenticationResultType, error) {
+func (s *Service) mintTokens(ctx context.Context, c *clientView, u *store.User, sess session, now time.Time) (*AuthenticationResultType, error) {
 	k, err := s.poolKey(ctx, c.pool.ID)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
 	eventID := uuid.NewString()
 	base := func(use string, ttl time.Duration) jwt.MapClaims {
 		return jwt.MapClaims{"sub": u.Sub, "iss": s.issuer(c.pool.ID), "token_use": use,
@@ -182,15 +181,14 @@ func sign(k *signingKey, claims jwt.MapClaims) (string, error) {
 	return t.SignedString(k.priv)
 }
 
-// newRefreshToken stores a new refresh-token family for u (with with, if
-// set, in the same transaction) and returns the opaque token; only its
-// SHA-256 is kept.
-func (s *Service) newRefreshToken(ctx context.Context, c *clientView, u *store.User, authTime time.Time, with func(tx store.Store) error) (string, session, error) {
+// newRefreshToken stores a new refresh-token family for u, authenticated
+// and issued at now (with with, if set, in the same transaction), and
+// returns the opaque token; only its SHA-256 is kept.
+func (s *Service) newRefreshToken(ctx context.Context, c *clientView, u *store.User, now time.Time, with func(tx store.Store) error) (string, session, error) {
 	tok := randomToken(48)
 	h := sha256.Sum256([]byte(tok))
-	now := s.now()
 	rec := &store.RefreshToken{ID: uuid.NewString(), Hash: h[:], PoolID: c.pool.ID, ClientID: c.ID,
-		Username: u.Username, AuthTime: authTime, CreatedAt: now, ExpiresAt: now.Add(c.doc.refreshTTL())}
+		Username: u.Username, AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(c.doc.refreshTTL())}
 	var err error
 	if with == nil {
 		err = s.store.PutRefreshToken(ctx, rec)
@@ -205,5 +203,5 @@ func (s *Service) newRefreshToken(ctx context.Context, c *clientView, u *store.U
 	if err != nil {
 		return "", session{}, err
 	}
-	return tok, session{originJTI: rec.ID, authTime: authTime}, nil
+	return tok, session{originJTI: rec.ID, authTime: now}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/userpool/userpool/internal/store"
@@ -80,7 +81,7 @@ var usernameShape = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
 // user. password is nil on UserMigration_ForgotPassword (Cognito does not
 // send one there); on UserMigration_Authentication it becomes the user's
 // password. The user is RESET_REQUIRED unless the function says CONFIRMED.
-func (s *Service) migrateUser(ctx context.Context, c *clientView, typed string, password *string, source triggers.Source,
+func (s *Service) migrateUser(ctx context.Context, now time.Time, c *clientView, typed string, password *string, source triggers.Source,
 	meta map[string]string) (*store.User, error) {
 	req := triggers.UserMigrationRequest{Password: password, ClientMetadata: meta}
 	resp, configured, err := fire[triggers.UserMigrationRequest, triggers.UserMigrationResponse](ctx, s, c.pool, source, typed, c.ID, req)
@@ -103,7 +104,7 @@ func (s *Service) migrateUser(ctx context.Context, c *clientView, typed string, 
 		}
 		name = v // only meaningful when the typed name was an alias (DOC)
 	}
-	u, err := s.newUser(c.pool, name, attrs, status)
+	u, err := s.newUser(c.pool, name, attrs, status, now)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func (s *Service) migrateUser(ctx context.Context, c *clientView, typed string, 
 		if err != nil {
 			return nil, err
 		}
-		s.setPassword(u, hash)
+		s.setPassword(u, hash, now)
 	}
 	force := resp.ForceAliasCreation != nil && *resp.ForceAliasCreation
 	err = s.store.Tx(ctx, func(tx store.Store) error { return s.saveUser(ctx, tx, c.pool, u, true, force) })

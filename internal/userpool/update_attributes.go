@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/triggers"
@@ -15,6 +16,7 @@ type attributeUpdate struct {
 	poolID, name, clientID string
 	attrs                  []AttributeType
 	meta                   map[string]string
+	at                     time.Time // the request's one clock reading
 }
 
 // updateAttributes is the shared body of AdminUpdateUserAttributes and
@@ -28,6 +30,7 @@ func (s *Service) updateAttributes(ctx context.Context, up attributeUpdate) ([]C
 		return nil, err
 	}
 	var sent []CodeDeliveryDetailsType
+	now := up.at
 	err = s.store.Tx(ctx, func(tx store.Store) error {
 		sent = sent[:0] // the store may run this callback again
 		pool, u, err := s.poolUser(ctx, tx, up.poolID, up.name)
@@ -39,7 +42,7 @@ func (s *Service) updateAttributes(ctx context.Context, up attributeUpdate) ([]C
 		}
 		before := contactValues(u)
 		applyAttributes(u, up.attrs)
-		u.UpdatedAt = s.now()
+		u.UpdatedAt = now
 		if err := s.saveUser(ctx, tx, pool, u, false, false); err != nil {
 			return err
 		}
@@ -48,7 +51,7 @@ func (s *Service) updateAttributes(ctx context.Context, up attributeUpdate) ([]C
 			if !ok { // no CustomMessage function, or the values changed meanwhile
 				o = pool.doc.outgoing(t)
 			}
-			if err := s.queueCode(ctx, tx, pool, u, verifyPurpose(t.attr), kindVerifyAttribute, o); err != nil {
+			if err := s.queueCode(ctx, tx, now, pool, u, verifyPurpose(t.attr), kindVerifyAttribute, o); err != nil {
 				return err
 			}
 			sent = append(sent, *t.details())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/userpool/userpool/internal/store"
@@ -180,7 +181,7 @@ func (s *Service) saveUser(ctx context.Context, st store.Store, pool *poolView, 
 		if !force {
 			return aliasConflict(kc.Kind)
 		}
-		if err := s.dropAlias(ctx, st, pool, kc); err != nil {
+		if err := s.dropAlias(ctx, st, pool, kc, u.UpdatedAt); err != nil {
 			return err
 		}
 	}
@@ -210,8 +211,9 @@ func aliasConflict(kind string) error {
 }
 
 // dropAlias takes an alias away from the user holding it by unverifying the
-// attribute there (Cognito moves a verified alias to the newest verifier).
-func (s *Service) dropAlias(ctx context.Context, st store.Store, pool *poolView, kc *store.KeyConflictError) error {
+// attribute there (Cognito moves a verified alias to the newest verifier),
+// at now: the instant of the change that takes it.
+func (s *Service) dropAlias(ctx context.Context, st store.Store, pool *poolView, kc *store.KeyConflictError, now time.Time) error {
 	holder, err := st.GetUserByKey(ctx, pool.ID, kc.Kind, kc.Value)
 	if err != nil {
 		return err
@@ -221,7 +223,7 @@ func (s *Service) dropAlias(ctx context.Context, st store.Store, pool *poolView,
 	} else {
 		holder.Attributes = setAttr(holder.Attributes, kc.Kind+"_verified", "false")
 	}
-	holder.UpdatedAt = s.now()
+	holder.UpdatedAt = now
 	holder.Keys = pool.doc.userKeys(holder)
 	return st.UpdateUser(ctx, holder)
 }

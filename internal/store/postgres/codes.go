@@ -155,13 +155,7 @@ func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, n
 			poolID, subj, kind, at)
 		return fail(err)
 	}
-	var err error
-	if s.tx == nil {
-		err = s.readCommitted(ctx, fn)
-	} else {
-		err = s.atomic(ctx, fn)
-	}
-	if err != nil {
+	if err := s.underLock(ctx, fn); err != nil {
 		return false, err
 	}
 	return allowed, nil
@@ -184,6 +178,16 @@ func (s *Store) TakeAttemptTx(ctx context.Context, poolID, subject, kind string,
 		return true, err
 	}
 	return true, nil
+}
+
+// underLock runs fn, a method that serialises itself with a transaction
+// advisory lock (see TakeAttempt): in its own READ COMMITTED transaction
+// outside a Tx, in a savepoint of the caller's transaction inside one.
+func (s *Store) underLock(ctx context.Context, fn func(q queryer) error) error {
+	if s.tx == nil {
+		return s.readCommitted(ctx, fn)
+	}
+	return s.atomic(ctx, fn)
 }
 
 // readCommitted runs fn in its own READ COMMITTED transaction, for methods
@@ -212,11 +216,12 @@ func (s *Store) readCommitted(ctx context.Context, fn func(q queryer) error) (er
 	return nil
 }
 
-// ClearAttempts deletes every attempt of kind by subject. Nothing to clear,
-// in an existing pool or not, is not an error.
+// ClearAttempts deletes every attempt of kind by subject, and its lockout
+// record (TakeBackoff), in one statement. Nothing to clear, in an existing
+// pool or not, is not an error.
 func (s *Store) ClearAttempts(ctx context.Context, poolID, subject, kind string) error {
-	_, err := s.q().Exec(ctx,
-		"DELETE FROM attempts WHERE pool_id = $1 AND subject = $2 AND kind = $3",
+	_, err := s.q().Exec(ctx, `WITH gone AS (DELETE FROM lockouts WHERE pool_id = $1 AND subject = $2 AND kind = $3)
+		DELETE FROM attempts WHERE pool_id = $1 AND subject = $2 AND kind = $3`,
 		poolID, []byte(subject), kind)
 	return translate(err, fmt.Sprintf("clear attempts %q of %q in pool %q", kind, subject, poolID))
 }

@@ -38,9 +38,15 @@ func (s *Store) deleteInBatches(ctx context.Context, what string, batch int, que
 }
 
 // PruneAttempts deletes old attempts in batches of pruneBatch.
+// Lockout records (TakeBackoff) last seen by then go too.
 func (s *Store) PruneAttempts(ctx context.Context, before time.Time) (int64, error) {
-	return s.deleteInBatches(ctx, "prune attempts", pruneBatch,
+	lockouts, err := s.pruneLockouts(ctx, ms(before))
+	if err != nil {
+		return lockouts, err
+	}
+	rows, err := s.deleteInBatches(ctx, "prune attempts", pruneBatch,
 		"DELETE FROM attempts WHERE ctid IN (SELECT ctid FROM attempts WHERE at <= $1 LIMIT $2)", ms(before))
+	return lockouts + rows, err
 }
 
 // PruneMessages deletes finished messages created at or before before in

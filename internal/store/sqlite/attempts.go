@@ -74,16 +74,20 @@ func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, n
 			poolID, subject, kind, at)
 		return err
 	}
-	var err error
-	if s.tx != nil {
-		err = fn(s.tx)
-	} else {
-		err = s.writerTx(ctx, func(w *wconn) error { return fn(w) })
-	}
-	if err != nil {
+	if err := s.inWriter(ctx, fn); err != nil {
 		return false, translate(fmt.Sprintf("take attempt %q of %q in pool %q", kind, subject, poolID), err)
 	}
 	return allowed, nil
+}
+
+// inWriter runs fn in the caller's Tx, or else in a writer transaction of
+// its own, without a savepoint: for methods whose only write is their last
+// statement, so a failure leaves nothing half done.
+func (s *Store) inWriter(ctx context.Context, fn func(q querier) error) error {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
+	return s.writerTx(ctx, func(w *wconn) error { return fn(w) })
 }
 
 // TakeAttemptTx counts the attempt and runs fn in one writer transaction:
@@ -104,11 +108,18 @@ func (s *Store) TakeAttemptTx(ctx context.Context, poolID, subject, kind string,
 	return allowed, err
 }
 
-// ClearAttempts deletes every attempt of kind by subject. Nothing to clear,
-// in an existing pool or not, is not an error.
+// ClearAttempts deletes every attempt of kind by subject, and its lockout
+// record (TakeBackoff), together. Nothing to clear, in an existing pool or
+// not, is not an error.
 func (s *Store) ClearAttempts(ctx context.Context, poolID, subject, kind string) error {
-	_, err := s.writes().ExecContext(ctx,
-		"DELETE FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ?",
-		poolID, subject, kind)
+	err := s.atomic(ctx, func(q querier) error {
+		for _, table := range []string{"attempts", "lockouts"} {
+			if _, err := q.ExecContext(ctx, "DELETE FROM "+table+" WHERE pool_id = ? AND subject = ? AND kind = ?",
+				poolID, subject, kind); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	return translate(fmt.Sprintf("clear attempts %q of %q in pool %q", kind, subject, poolID), err)
 }

@@ -43,7 +43,11 @@ func inBatches(batch func() (deleted int64, more bool, err error)) (int64, error
 // re-checking their time (TakeAttempt may have moved one forward since).
 func (s *Store) PruneAttempts(ctx context.Context, before time.Time) (int64, error) {
 	cutoff := ms(before)
-	return inBatches(func() (int64, bool, error) {
+	lockouts, err := s.pruneLockouts(ctx, cutoff)
+	if err != nil {
+		return lockouts, err
+	}
+	rows, err := inBatches(func() (int64, bool, error) {
 		ids, err := queryAll(ctx, s.reads(), "prune attempts", scanInt64,
 			"SELECT rowid FROM attempts WHERE at <= ? LIMIT ?", cutoff, pruneBatch)
 		if err != nil || len(ids) == 0 {
@@ -54,6 +58,7 @@ func (s *Store) PruneAttempts(ctx context.Context, before time.Time) (int64, err
 		n, err := affected("prune attempts", res, err)
 		return n, len(ids) == pruneBatch, err
 	})
+	return lockouts + rows, err
 }
 
 // pruneMessagesQuery deletes up to a batch of finished messages created at

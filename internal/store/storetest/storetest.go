@@ -48,6 +48,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Attempts", attemptTests},
 		{"AttemptTx", attemptTxTests},
 		{"AttemptRows", attemptRowTests},
+		{"Lockouts", lockoutTests},
+		{"Clamp", clampTests},
 		{"Outbox", outboxTests},
 		{"Delivery", deliveryTests},
 		{"Retention", retentionTests},
