@@ -117,9 +117,11 @@ func TestSMTPOutageThenRecovery(t *testing.T) {
 	for i := range 3 {
 		forgot(t, sdk, clientID, fmt.Sprintf("user%d", i))
 	}
-	time.Sleep(400 * time.Millisecond) // let deliveries fail and back off
-	if m := scrape(t, url); !strings.Contains(m, `event="retried"`) {
-		t.Fatalf("no retries recorded while the server was down:\n%s", grepLines(m, "userpool_outbox"))
+	// Wait until deliveries have failed and been put back for a retry.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(scrape(t, url), `event="retried"`); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no retries recorded while the server was down:\n%s", grepLines(scrape(t, url), "userpool_outbox"))
+		}
 	}
 	mail := smtptest.StartOn(t, addr)
 	msgs := waitMail(t, mail, 3, 15*time.Second)

@@ -3,7 +3,6 @@ package server_test
 import (
 	"net/http"
 	"testing"
-	"time"
 )
 
 // TestOverloadAnswersTooManyRequests: with every in-flight slot taken, an
@@ -11,40 +10,21 @@ import (
 // the live service answers; spec §1.4) instead of queueing; health checks
 // are exempt; the slot comes back when the request holding it ends.
 func TestOverloadAnswersTooManyRequests(t *testing.T) {
-	e := newEnv(t, withDev, withMaxInFlight(1))
+	events := make(chan string, 100)
+	e := newEnv(t, withDev, withMaxInFlight(1), withLogEvents(events))
 	held := make(chan error, 1)
 	go func() {
 		// A long poll holds the only slot; a client of its own, so no stale
 		// keep-alive connection from another test can fail it early.
-		// It retries while a probe below happens to hold the slot itself.
 		client := &http.Client{Transport: &http.Transport{}}
-		for {
-			resp, err := client.Get(e.URL + "/_userpool/messages?wait=2")
-			if err != nil {
-				held <- err
-				return
-			}
+		resp, err := client.Get(e.URL + "/_userpool/messages?wait=2")
+		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				held <- nil
-				return
-			}
-			time.Sleep(5 * time.Millisecond)
 		}
+		held <- err
 	}()
-	deadline := time.Now().Add(3 * time.Second)
-	var refused *http.Response
-	for time.Now().Before(deadline) && len(held) == 0 {
-		resp := e.raw("AWSCognitoIdentityProviderService.ListUserPools", amzJSON, `{"MaxResults":1}`)
-		if resp.StatusCode != 200 {
-			refused = resp
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if refused == nil {
-		t.Fatalf("never refused while the only slot was held (holder: %v)", <-held)
-	}
+	waitFor(t, events, "inbox long poll waiting") // it holds the slot now
+	refused := e.raw("AWSCognitoIdentityProviderService.ListUserPools", amzJSON, `{"MaxResults":1}`)
 	body := readAll(t, refused)
 	if refused.StatusCode != 400 || refused.Header.Get("x-amzn-ErrorType") != "TooManyRequestsException:" ||
 		body != `{"__type":"TooManyRequestsException","message":"Too many requests"}` {
