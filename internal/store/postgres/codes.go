@@ -189,27 +189,8 @@ func (s *Store) TakeAttemptTx(ctx context.Context, poolID, subject, kind string,
 // readCommitted runs fn in its own READ COMMITTED transaction, for methods
 // that serialise themselves with locks (see TakeAttempt). It must not be
 // used inside a Tx.
-func (s *Store) readCommitted(ctx context.Context, fn func(q queryer) error) (err error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-	if err != nil {
-		return fmt.Errorf("postgres: begin: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = tx.Commit(ctx); err != nil {
-		return fmt.Errorf("postgres: commit: %w", err)
-	}
-	return nil
+func (s *Store) readCommitted(ctx context.Context, fn func(q queryer) error) error {
+	return s.inTx(ctx, pgx.ReadCommitted, func(tx pgx.Tx) error { return fn(tx) })
 }
 
 // ClearAttempts deletes every attempt of kind by subject. Nothing to clear,

@@ -155,26 +155,32 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (s *Store) txOnce(ctx context.Context, fn func(store.Store) error) (err error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+func (s *Store) txOnce(ctx context.Context, fn func(store.Store) error) error {
+	return s.inTx(ctx, pgx.Serializable, func(tx pgx.Tx) error { return fn(&Store{pool: s.pool, tx: tx}) })
+}
+
+// inTx runs fn in a transaction of its own at level and commits it if fn
+// succeeds. Whenever fn does not return nil — it fails, panics, or never
+// returns (runtime.Goexit, as t.Fatal does) — the transaction is rolled
+// back, so its connection goes back to the pool.
+func (s *Store) inTx(ctx context.Context, level pgx.TxIsoLevel, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: level})
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
+	committed := false
 	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-			panic(p)
-		}
-		if err != nil {
+		if !committed { // a no-op after a failed commit
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	if err = fn(&Store{pool: s.pool, tx: tx}); err != nil {
+	if err := fn(tx); err != nil {
 		return err
 	}
-	if err = tx.Commit(ctx); err != nil {
+	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
+	committed = true
 	return nil
 }
 
