@@ -218,11 +218,31 @@ type MessageFilter struct {
 // IDs, pool and client names, usernames and the domain's own constants
 // (statuses, kinds, purposes) need not hold NUL: the domain layer only
 // stores ones that passed the model's patterns, which exclude it.
+//
+// A failed method leaves a transaction usable. Inside a transaction (on
+// the Store a Tx callback is given), a method that fails with one of the
+// contract's errors — ErrNotFound, ErrConflict or a *KeyConflictError,
+// possibly wrapped — has undone every write it made, including the
+// partial writes of a method that runs several statements (UpdateUser may
+// write the user before it finds a key taken), and the callback may
+// handle the error and go on: its later calls on the same Store work and
+// read the transaction as it was before the failed call, and if it
+// returns nil every other write it made commits. This holds for every
+// method, a nested Tx and TakeAttemptTx whose fn fails included. (SQLite
+// undoes a failed statement on its own and runs multi-statement methods
+// under a savepoint; PostgreSQL aborts the whole transaction on any failed
+// statement, so its backend runs every statement that can fail under a
+// savepoint.) Any other error — the context ended, a serialization
+// failure, a lost connection, a full disk — may have ended the
+// transaction: the callback must return it, wrapped or not, so that Tx
+// can retry or fail.
 type Store interface {
 	// Tx runs fn inside one transaction. fn must use only the Store it is
 	// given; every write it makes commits together, or none does when fn
 	// returns an error (which Tx returns unchanged). Calling Tx on the Store
-	// handed to fn runs the nested fn inside the same transaction.
+	// handed to fn runs the nested fn inside the same transaction, under a
+	// savepoint: if the nested fn fails, its writes are undone and the
+	// outer fn may go on, as after any failed method.
 	Tx(ctx context.Context, fn func(Store) error) error
 
 	// CreatePool inserts p; ErrConflict if the ID exists.

@@ -27,7 +27,7 @@ func codeID(poolID, username, purpose string) string {
 // and the last one to commit wins. A user that does not exist fails the
 // foreign key: store.ErrNotFound.
 func (s *Store) PutCode(ctx context.Context, c *store.Code) error {
-	_, err := s.q().Exec(ctx, "INSERT INTO codes ("+codeColumns+`)
+	_, err := s.execOne(ctx, "INSERT INTO codes ("+codeColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (pool_id, username, purpose) DO UPDATE SET
 			mac = excluded.mac, attribute = excluded.attribute,

@@ -117,10 +117,11 @@ const maxTxAttempts = 60
 
 // Tx runs fn in a SERIALIZABLE transaction, retrying it on serialization
 // failures and deadlocks. fn must therefore only use the Store it is given
-// and be safe to run again. Nested calls run fn in the same transaction.
+// and be safe to run again. Nested calls run fn in the same transaction,
+// under a savepoint, so a nested fn that fails leaves nothing behind.
 func (s *Store) Tx(ctx context.Context, fn func(store.Store) error) error {
 	if s.tx != nil {
-		return fn(s)
+		return s.savepoint(ctx, func(sp pgx.Tx) error { return fn(&Store{pool: s.pool, tx: sp}) })
 	}
 	for attempt := 1; ; attempt++ {
 		err := s.txOnce(ctx, fn)
@@ -197,6 +198,13 @@ func (s *Store) atomic(ctx context.Context, fn func(q queryer) error) error {
 	if s.tx == nil {
 		return s.Tx(ctx, func(st store.Store) error { return fn(st.(*Store).tx) })
 	}
+	return s.savepoint(ctx, func(sp pgx.Tx) error { return fn(sp) })
+}
+
+// savepoint runs fn under a savepoint of the Store's transaction and rolls
+// back to it if fn fails: PostgreSQL refuses every statement of a
+// transaction after one failed, until it is rolled back to a savepoint.
+func (s *Store) savepoint(ctx context.Context, fn func(sp pgx.Tx) error) error {
 	sp, err := s.tx.Begin(ctx) // a SAVEPOINT
 	if err != nil {
 		return fmt.Errorf("postgres: savepoint: %w", err)
@@ -206,6 +214,41 @@ func (s *Store) atomic(ctx context.Context, fn func(q queryer) error) error {
 		return err
 	}
 	return sp.Commit(ctx)
+}
+
+// execOne runs one statement that may fail with a contract error (a unique
+// or foreign key violation) so that, inside a Tx, the failure leaves the
+// transaction usable, as the contract requires: under a savepoint of its
+// own. The SAVEPOINT, the statement and the RELEASE go in one pipeline,
+// so a statement that succeeds costs no round trip more than on its own;
+// one that fails costs one more, to roll back to the savepoint.
+func (s *Store) execOne(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if s.tx == nil {
+		return s.pool.Exec(ctx, sql, args...)
+	}
+	b := &pgx.Batch{}
+	b.Queue("SAVEPOINT store_stmt")
+	b.Queue(sql, args...)
+	b.Queue("RELEASE SAVEPOINT store_stmt")
+	br := s.tx.SendBatch(ctx, b)
+	var tag pgconn.CommandTag
+	_, err := br.Exec()
+	if err == nil {
+		tag, err = br.Exec()
+	}
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		// Also when SAVEPOINT itself failed: then the transaction was
+		// unusable before, this fails too, and Tx reports err.
+		_, _ = s.tx.Exec(context.WithoutCancel(ctx), "ROLLBACK TO SAVEPOINT store_stmt; RELEASE SAVEPOINT store_stmt")
+		return pgconn.CommandTag{}, err
+	}
+	return tag, nil
 }
 
 // Error translation: unique violations are conflicts, foreign-key
