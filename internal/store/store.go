@@ -344,13 +344,22 @@ type Store interface {
 	TakeAttempt(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int) (bool, error)
 	// TakeAttemptTx takes an attempt exactly as TakeAttempt does and, only
 	// if it is allowed, runs fn in a write transaction; it reports whether
-	// the attempt was allowed. A refused attempt is recorded and fn does not
-	// run. If fn fails its writes are undone and its error returned; the
-	// attempt may or may not stay recorded, because a backend may record it
-	// in fn's transaction (SQLite: one writer turn and one commit for both)
-	// or commit it on its own first (PostgreSQL, whose SERIALIZABLE
-	// transactions would abort concurrent attempts on one subject). Inside a
-	// Tx both run in that transaction.
+	// the attempt was allowed. The attempt counts whatever fn does: a
+	// refused one is recorded and fn does not run; an allowed one stays
+	// recorded when fn fails, while fn's writes are undone and its error is
+	// returned (with true). In effect it is TakeAttempt followed by Tx(fn),
+	// so fn follows Tx's rules (it may run more than once); a backend may
+	// record the attempt in fn's transaction with fn under a savepoint
+	// (SQLite: one writer turn and one commit for both) or commit it first
+	// (PostgreSQL, whose SERIALIZABLE transactions would abort concurrent
+	// attempts on one subject). Why the attempt is never undone: the limit
+	// caps what a subject can make the service do per window, so it must
+	// count every request that got as far as the count, as confirm attempts
+	// are counted before the code is checked; a count undone with fn would
+	// let a request whose fn fails go uncounted. When the store itself
+	// fails (begin, commit, the context ended) the attempt may or may not
+	// be recorded, as with TakeAttempt. Inside a Tx both belong to that
+	// transaction.
 	TakeAttemptTx(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int, fn func(Store) error) (bool, error)
 	// ClearAttempts forgets every attempt of kind by subject.
 	ClearAttempts(ctx context.Context, poolID, subject, kind string) error

@@ -172,9 +172,12 @@ func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, n
 func keptAttempts(limit int) int { return 2 * max(limit, 1) }
 
 // TakeAttemptTx commits the attempt on its own (READ COMMITTED under the
-// advisory lock, see TakeAttempt), then runs fn in a SERIALIZABLE Tx. Taking
-// the attempt inside that Tx would make concurrent callers on one subject
-// fail with serialization failures and exhaust Tx's retries.
+// advisory lock, see TakeAttempt), then runs fn in a SERIALIZABLE Tx: the
+// attempt counts whatever fn does, as the contract says. Taking the
+// attempt inside fn's Tx would make concurrent callers on one subject
+// fail with serialization failures and exhaust Tx's retries (and,
+// through predicate locks on the attempts index, callers on neighbouring
+// subjects too). Inside a Tx both run in it, each under a savepoint.
 func (s *Store) TakeAttemptTx(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int, fn func(store.Store) error) (bool, error) {
 	ok, err := s.TakeAttempt(ctx, poolID, subject, kind, now, window, limit)
 	if err != nil || !ok {
