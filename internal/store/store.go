@@ -237,12 +237,30 @@ type MessageFilter struct {
 // transaction: the callback must return it, wrapped or not, so that Tx
 // can retry or fail.
 type Store interface {
-	// Tx runs fn inside one transaction. fn must use only the Store it is
-	// given; every write it makes commits together, or none does when fn
-	// returns an error (which Tx returns unchanged). Calling Tx on the Store
-	// handed to fn runs the nested fn inside the same transaction, under a
-	// savepoint: if the nested fn fails, its writes are undone and the
-	// outer fn may go on, as after any failed method.
+	// Tx runs fn inside one transaction: every write fn makes commits
+	// together, or none does when fn returns an error (which Tx returns
+	// unchanged). Transactions are serializable: a read-modify-write in fn
+	// loses no concurrent update. Calling Tx on the Store handed to fn runs
+	// the nested fn inside the same transaction, under a savepoint: if the
+	// nested fn fails, its writes are undone and the outer fn may go on, as
+	// after any failed method.
+	//
+	// fn may run more than once: a backend may roll back a run that lost a
+	// race with another transaction and run fn again from the start in a
+	// fresh one (PostgreSQL does, on serialization failures and deadlocks).
+	// Only the last run commits. So fn must
+	//   - use only the Store it is given, never the outer Store or another
+	//     connection, whose writes would not roll back with the run;
+	//   - have no effect outside that Store: no network call, trigger
+	//     invocation, hook, metric, signal or message send inside fn — do
+	//     them after Tx returned nil, from what the last run computed;
+	//   - carry no state from one run to the next: each run starts from
+	//     what it reads through the Store and from inputs it does not
+	//     change, and sets its results for the caller afresh (assign, never
+	//     append to a captured slice or add to a captured counter, and
+	//     never read back a captured value an earlier run may have changed).
+	// The txtwice package, for tests, runs every callback twice, the first
+	// run rolled back, so that a callback that breaks these rules fails.
 	Tx(ctx context.Context, fn func(Store) error) error
 
 	// CreatePool inserts p; ErrConflict if the ID exists.

@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Retention", retentionTests},
 		{"Tx", txTests},
 		{"TxAfterFailure", txFailureTests},
+		{"TxRerun", txRerunTests},
 		{"Times", timeTests},
 		{"Strings", stringTests},
 	}
