@@ -12,6 +12,7 @@ import (
 
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/server"
+	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/store/sqlite"
 	"github.com/userpool/userpool/internal/userpool"
 )
@@ -20,12 +21,18 @@ import (
 // a client and n users who have a verified email.
 func benchHandler(b *testing.B, n int) (http.Handler, string, string) {
 	b.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
+	return benchHandlerOn(b, st, n)
+}
+
+// benchHandlerOn is benchHandler on st.
+func benchHandlerOn(b *testing.B, st store.Store, n int) (http.Handler, string, string) {
+	b.Helper()
+	ctx := context.Background()
 	h, _ := passhash.New(passhash.Minimum, 0)
 	svc, err := userpool.New(ctx, st, h, nil, nil, userpool.Config{Region: "us-east-1", IssuerBase: "http://bench",
 		Limits: userpool.Limits{Requests: 1 << 30, Confirms: 1 << 30, Window: 3600e9}, FixedCode: benchCode})
@@ -86,6 +93,11 @@ func BenchmarkForgotPasswordConcurrent(b *testing.B) { benchForgot(b, 1000, 16) 
 // GOMAXPROCS goroutines.
 func benchForgot(b *testing.B, users, parallelism int) {
 	srv, _, client := benchHandler(b, users)
+	benchForgotOn(b, srv, client, users, parallelism)
+}
+
+// benchForgotOn is benchForgot on a handler made by benchHandlerOn.
+func benchForgotOn(b *testing.B, srv http.Handler, client string, users, parallelism int) {
 	var i atomic.Int64
 	b.ReportAllocs()
 	b.SetParallelism(parallelism)

@@ -23,6 +23,7 @@ import (
 	"github.com/userpool/userpool/internal/server"
 	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/store/sqlite"
+	"github.com/userpool/userpool/internal/store/txtwice"
 	"github.com/userpool/userpool/internal/userpool"
 )
 
@@ -130,7 +131,8 @@ func withFixedCode(code string) func(*envConfig) {
 	return func(c *envConfig) { c.svc.FixedCode = code }
 }
 
-// withStore runs the server on st instead of a fresh SQLite file.
+// withStore runs the server on st instead of a fresh SQLite file (wrapped
+// in txtwice all the same).
 func withStore(st store.Store) func(*envConfig) { return func(c *envConfig) { c.store = st } }
 
 func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
@@ -149,6 +151,10 @@ func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 		t.Cleanup(func() { sq.Close() })
 		st = sq
 	}
+	// Every Tx callback runs twice, the first run rolled back, as a
+	// PostgreSQL retry would run it: a callback with an effect outside the
+	// store, or with state carried from run to run, fails the tests.
+	st = txtwice.Wrap(st)
 	hasher, err := passhash.New(passhash.Minimum, 0)
 	if err != nil {
 		t.Fatal(err)

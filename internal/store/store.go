@@ -223,11 +223,49 @@ type MessageFilter struct {
 // IDs, pool and client names, usernames and the domain's own constants
 // (statuses, kinds, purposes) need not hold NUL: the domain layer only
 // stores ones that passed the model's patterns, which exclude it.
+//
+// A failed method leaves a transaction usable. Inside a transaction (on
+// the Store a Tx callback is given), a method that fails with one of the
+// contract's errors — ErrNotFound, ErrConflict or a *KeyConflictError,
+// possibly wrapped — has undone every write it made, including the
+// partial writes of a method that runs several statements (UpdateUser may
+// write the user before it finds a key taken), and the callback may
+// handle the error and go on: its later calls on the same Store work and
+// read the transaction as it was before the failed call, and if it
+// returns nil every other write it made commits. This holds for every
+// method, a nested Tx and TakeAttemptTx whose fn fails included. (SQLite
+// undoes a failed statement on its own and runs multi-statement methods
+// under a savepoint; PostgreSQL aborts the whole transaction on any failed
+// statement, so its backend runs every statement that can fail under a
+// savepoint.) Any other error — the context ended, a serialization
+// failure, a lost connection, a full disk — may have ended the
+// transaction: the callback must return it, wrapped or not, so that Tx
+// can retry or fail.
 type Store interface {
-	// Tx runs fn inside one transaction. fn must use only the Store it is
-	// given; every write it makes commits together, or none does when fn
-	// returns an error (which Tx returns unchanged). Calling Tx on the Store
-	// handed to fn runs the nested fn inside the same transaction.
+	// Tx runs fn inside one transaction: every write fn makes commits
+	// together, or none does when fn returns an error (which Tx returns
+	// unchanged). Transactions are serializable: a read-modify-write in fn
+	// loses no concurrent update. Calling Tx on the Store handed to fn runs
+	// the nested fn inside the same transaction, under a savepoint: if the
+	// nested fn fails, its writes are undone and the outer fn may go on, as
+	// after any failed method.
+	//
+	// fn may run more than once: a backend may roll back a run that lost a
+	// race with another transaction and run fn again from the start in a
+	// fresh one (PostgreSQL does, on serialization failures and deadlocks).
+	// Only the last run commits. So fn must
+	//   - use only the Store it is given, never the outer Store or another
+	//     connection, whose writes would not roll back with the run;
+	//   - have no effect outside that Store: no network call, trigger
+	//     invocation, hook, metric, signal or message send inside fn — do
+	//     them after Tx returned nil, from what the last run computed;
+	//   - carry no state from one run to the next: each run starts from
+	//     what it reads through the Store and from inputs it does not
+	//     change, and sets its results for the caller afresh (assign, never
+	//     append to a captured slice or add to a captured counter, and
+	//     never read back a captured value an earlier run may have changed).
+	// The txtwice package, for tests, runs every callback twice, the first
+	// run rolled back, so that a callback that breaks these rules fails.
 	Tx(ctx context.Context, fn func(Store) error) error
 
 	// CreatePool inserts p; ErrConflict if the ID exists.
@@ -329,13 +367,22 @@ type Store interface {
 	TakeAttempt(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int) (bool, error)
 	// TakeAttemptTx takes an attempt exactly as TakeAttempt does and, only
 	// if it is allowed, runs fn in a write transaction; it reports whether
-	// the attempt was allowed. A refused attempt is recorded and fn does not
-	// run. If fn fails its writes are undone and its error returned; the
-	// attempt may or may not stay recorded, because a backend may record it
-	// in fn's transaction (SQLite: one writer turn and one commit for both)
-	// or commit it on its own first (PostgreSQL, whose SERIALIZABLE
-	// transactions would abort concurrent attempts on one subject). Inside a
-	// Tx both run in that transaction.
+	// the attempt was allowed. The attempt counts whatever fn does: a
+	// refused one is recorded and fn does not run; an allowed one stays
+	// recorded when fn fails, while fn's writes are undone and its error is
+	// returned (with true). In effect it is TakeAttempt followed by Tx(fn),
+	// so fn follows Tx's rules (it may run more than once); a backend may
+	// record the attempt in fn's transaction with fn under a savepoint
+	// (SQLite: one writer turn and one commit for both) or commit it first
+	// (PostgreSQL, whose SERIALIZABLE transactions would abort concurrent
+	// attempts on one subject). Why the attempt is never undone: the limit
+	// caps what a subject can make the service do per window, so it must
+	// count every request that got as far as the count, as confirm attempts
+	// are counted before the code is checked; a count undone with fn would
+	// let a request whose fn fails go uncounted. When the store itself
+	// fails (begin, commit, the context ended) the attempt may or may not
+	// be recorded, as with TakeAttempt. Inside a Tx both belong to that
+	// transaction.
 	TakeAttemptTx(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int, fn func(Store) error) (bool, error)
 	// ClearAttempts forgets every attempt of kind by subject.
 	ClearAttempts(ctx context.Context, poolID, subject, kind string) error

@@ -7,9 +7,12 @@ import (
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/store/sqlite"
+	"github.com/userpool/userpool/internal/store/txtwice"
 )
 
-// openTestStore opens a fresh SQLite store in the test's temporary directory.
+// openTestStore opens a fresh SQLite store in the test's temporary
+// directory, whose Tx callbacks run twice, the first run rolled back
+// (txtwice): as a PostgreSQL retry runs them.
 func openTestStore(t *testing.T) store.Store {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "u.db"))
@@ -17,7 +20,7 @@ func openTestStore(t *testing.T) store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return st
+	return txtwice.Wrap(st)
 }
 
 // newTestService returns a Service over st with a development clock and the

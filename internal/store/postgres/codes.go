@@ -27,7 +27,7 @@ func codeID(poolID, username, purpose string) string {
 // and the last one to commit wins. A user that does not exist fails the
 // foreign key: store.ErrNotFound.
 func (s *Store) PutCode(ctx context.Context, c *store.Code) error {
-	_, err := s.q().Exec(ctx, "INSERT INTO codes ("+codeColumns+`)
+	_, err := s.execOne(ctx, "INSERT INTO codes ("+codeColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (pool_id, username, purpose) DO UPDATE SET
 			mac = excluded.mac, attribute = excluded.attribute,
@@ -166,9 +166,12 @@ func (s *Store) TakeAttempt(ctx context.Context, poolID, subject, kind string, n
 func keptAttempts(limit int) int { return 2 * max(limit, 1) }
 
 // TakeAttemptTx commits the attempt on its own (READ COMMITTED under the
-// advisory lock, see TakeAttempt), then runs fn in a SERIALIZABLE Tx. Taking
-// the attempt inside that Tx would make concurrent callers on one subject
-// fail with serialization failures and exhaust Tx's retries.
+// advisory lock, see TakeAttempt), then runs fn in a SERIALIZABLE Tx: the
+// attempt counts whatever fn does, as the contract says. Taking the
+// attempt inside fn's Tx would make concurrent callers on one subject
+// fail with serialization failures and exhaust Tx's retries (and,
+// through predicate locks on the attempts index, callers on neighbouring
+// subjects too). Inside a Tx both run in it, each under a savepoint.
 func (s *Store) TakeAttemptTx(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int, fn func(store.Store) error) (bool, error) {
 	ok, err := s.TakeAttempt(ctx, poolID, subject, kind, now, window, limit)
 	if err != nil || !ok {
@@ -193,27 +196,8 @@ func (s *Store) underLock(ctx context.Context, fn func(q queryer) error) error {
 // readCommitted runs fn in its own READ COMMITTED transaction, for methods
 // that serialise themselves with locks (see TakeAttempt). It must not be
 // used inside a Tx.
-func (s *Store) readCommitted(ctx context.Context, fn func(q queryer) error) (err error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-	if err != nil {
-		return fmt.Errorf("postgres: begin: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = tx.Commit(ctx); err != nil {
-		return fmt.Errorf("postgres: commit: %w", err)
-	}
-	return nil
+func (s *Store) readCommitted(ctx context.Context, fn func(q queryer) error) error {
+	return s.inTx(ctx, pgx.ReadCommitted, func(tx pgx.Tx) error { return fn(tx) })
 }
 
 // ClearAttempts deletes every attempt of kind by subject, and its lockout

@@ -27,7 +27,7 @@ func scanPool(row pgx.Row) (*store.Pool, error) {
 
 // CreatePool inserts p; a duplicate ID is store.ErrConflict.
 func (s *Store) CreatePool(ctx context.Context, p *store.Pool) error {
-	_, err := s.q().Exec(ctx,
+	_, err := s.execOne(ctx,
 		"INSERT INTO pools ("+poolColumns+") VALUES ($1, $2, $3, $4, $5)",
 		p.ID, p.Name, notNullBytes(p.Config), ms(p.CreatedAt), ms(p.UpdatedAt))
 	return translate(err, "create pool "+p.ID)
@@ -117,7 +117,7 @@ func scanClient(row pgx.Row) (*store.Client, error) {
 // CreateClient inserts c. A duplicate ID is store.ErrConflict; a pool that
 // does not exist fails the foreign key, which translate makes store.ErrNotFound.
 func (s *Store) CreateClient(ctx context.Context, c *store.Client) error {
-	_, err := s.q().Exec(ctx,
+	_, err := s.execOne(ctx,
 		"INSERT INTO clients ("+clientColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7)",
 		c.ID, c.PoolID, c.Name, c.Secret, notNullBytes(c.Config), ms(c.CreatedAt), ms(c.UpdatedAt))
 	return translate(err, "create client "+c.ID)

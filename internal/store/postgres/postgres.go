@@ -117,10 +117,11 @@ const maxTxAttempts = 60
 
 // Tx runs fn in a SERIALIZABLE transaction, retrying it on serialization
 // failures and deadlocks. fn must therefore only use the Store it is given
-// and be safe to run again. Nested calls run fn in the same transaction.
+// and be safe to run again. Nested calls run fn in the same transaction,
+// under a savepoint, so a nested fn that fails leaves nothing behind.
 func (s *Store) Tx(ctx context.Context, fn func(store.Store) error) error {
 	if s.tx != nil {
-		return fn(s)
+		return s.savepoint(ctx, func(sp pgx.Tx) error { return fn(&Store{pool: s.pool, tx: sp}) })
 	}
 	for attempt := 1; ; attempt++ {
 		err := s.txOnce(ctx, fn)
@@ -155,26 +156,32 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (s *Store) txOnce(ctx context.Context, fn func(store.Store) error) (err error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+func (s *Store) txOnce(ctx context.Context, fn func(store.Store) error) error {
+	return s.inTx(ctx, pgx.Serializable, func(tx pgx.Tx) error { return fn(&Store{pool: s.pool, tx: tx}) })
+}
+
+// inTx runs fn in a transaction of its own at level and commits it if fn
+// succeeds. Whenever fn does not return nil — it fails, panics, or never
+// returns (runtime.Goexit, as t.Fatal does) — the transaction is rolled
+// back, so its connection goes back to the pool.
+func (s *Store) inTx(ctx context.Context, level pgx.TxIsoLevel, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: level})
 	if err != nil {
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
+	committed := false
 	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
-			panic(p)
-		}
-		if err != nil {
+		if !committed { // a no-op after a failed commit
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	if err = fn(&Store{pool: s.pool, tx: tx}); err != nil {
+	if err := fn(tx); err != nil {
 		return err
 	}
-	if err = tx.Commit(ctx); err != nil {
+	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
+	committed = true
 	return nil
 }
 
@@ -191,6 +198,13 @@ func (s *Store) atomic(ctx context.Context, fn func(q queryer) error) error {
 	if s.tx == nil {
 		return s.Tx(ctx, func(st store.Store) error { return fn(st.(*Store).tx) })
 	}
+	return s.savepoint(ctx, func(sp pgx.Tx) error { return fn(sp) })
+}
+
+// savepoint runs fn under a savepoint of the Store's transaction and rolls
+// back to it if fn fails: PostgreSQL refuses every statement of a
+// transaction after one failed, until it is rolled back to a savepoint.
+func (s *Store) savepoint(ctx context.Context, fn func(sp pgx.Tx) error) error {
 	sp, err := s.tx.Begin(ctx) // a SAVEPOINT
 	if err != nil {
 		return fmt.Errorf("postgres: savepoint: %w", err)
@@ -200,6 +214,41 @@ func (s *Store) atomic(ctx context.Context, fn func(q queryer) error) error {
 		return err
 	}
 	return sp.Commit(ctx)
+}
+
+// execOne runs one statement that may fail with a contract error (a unique
+// or foreign key violation) so that, inside a Tx, the failure leaves the
+// transaction usable, as the contract requires: under a savepoint of its
+// own. The SAVEPOINT, the statement and the RELEASE go in one pipeline,
+// so a statement that succeeds costs no round trip more than on its own;
+// one that fails costs one more, to roll back to the savepoint.
+func (s *Store) execOne(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if s.tx == nil {
+		return s.pool.Exec(ctx, sql, args...)
+	}
+	b := &pgx.Batch{}
+	b.Queue("SAVEPOINT store_stmt")
+	b.Queue(sql, args...)
+	b.Queue("RELEASE SAVEPOINT store_stmt")
+	br := s.tx.SendBatch(ctx, b)
+	var tag pgconn.CommandTag
+	_, err := br.Exec()
+	if err == nil {
+		tag, err = br.Exec()
+	}
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		// Also when SAVEPOINT itself failed: then the transaction was
+		// unusable before, this fails too, and Tx reports err.
+		_, _ = s.tx.Exec(context.WithoutCancel(ctx), "ROLLBACK TO SAVEPOINT store_stmt; RELEASE SAVEPOINT store_stmt")
+		return pgconn.CommandTag{}, err
+	}
+	return tag, nil
 }
 
 // Error translation: unique violations are conflicts, foreign-key

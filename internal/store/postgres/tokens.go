@@ -43,7 +43,7 @@ func scanToken(row pgx.Row) (*store.RefreshToken, error) {
 // token belongs to a user: if (PoolID, Username) is not a user, the foreign
 // key fails and the error is store.ErrNotFound.
 func (s *Store) PutRefreshToken(ctx context.Context, t *store.RefreshToken) error {
-	_, err := s.q().Exec(ctx,
+	_, err := s.execOne(ctx,
 		"INSERT INTO refresh_tokens ("+tokenColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
 		t.ID, notNullBytes(t.Hash), t.PoolID, t.ClientID, t.Username,
 		ms(t.AuthTime), ms(t.CreatedAt), ms(t.ExpiresAt), t.Revoked)
@@ -104,7 +104,7 @@ func (s *Store) RevokeUserRefreshTokens(ctx context.Context, poolID, username st
 // in which case it returns store.ErrConflict and the first key stays. A pool
 // that does not exist fails the foreign key: store.ErrNotFound.
 func (s *Store) CreateSigningKey(ctx context.Context, k *store.SigningKey) error {
-	tag, err := s.q().Exec(ctx, `INSERT INTO signing_keys
+	tag, err := s.execOne(ctx, `INSERT INTO signing_keys
 		(pool_id, key_id, private_key, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (pool_id) DO NOTHING`,
 		k.PoolID, k.KeyID, notNullBytes(k.PrivateKey), ms(k.CreatedAt))

@@ -92,20 +92,29 @@ func (s *Store) inWriter(ctx context.Context, fn func(q querier) error) error {
 
 // TakeAttemptTx counts the attempt and runs fn in one writer transaction:
 // the request that passes its limit costs one group-commit turn and shares
-// one commit, instead of waiting for two. If fn fails, the attempt is
-// undone with it: nothing was issued.
+// one commit, instead of waiting for two. fn runs as a nested Tx, under a
+// savepoint: if it fails, its writes are undone and the attempt commits
+// all the same, as the contract requires (it counts whatever fn does).
 func (s *Store) TakeAttemptTx(ctx context.Context, poolID, subject, kind string, now time.Time, window time.Duration, limit int, fn func(store.Store) error) (bool, error) {
 	var allowed bool
+	var fnErr error
 	err := s.Tx(ctx, func(tx store.Store) error {
 		ok, err := tx.TakeAttempt(ctx, poolID, subject, kind, now, window, limit)
-		if err != nil || !ok {
-			allowed = false
+		if err != nil {
 			return err
 		}
-		allowed = true
-		return fn(tx)
+		// Reset on every run: the result must not depend on a run that was
+		// rolled back (the Tx rules).
+		allowed, fnErr = ok, nil
+		if ok {
+			fnErr = tx.Tx(ctx, fn)
+		}
+		return nil
 	})
-	return allowed, err
+	if err != nil {
+		return false, err
+	}
+	return allowed, fnErr
 }
 
 // ClearAttempts deletes every attempt of kind by subject, and its lockout

@@ -180,9 +180,11 @@ func (s *Store) Close() error {
 
 // Tx runs fn in one writer transaction. The error fn returns is handed back
 // unchanged; only a failing begin or commit produces a new (wrapped) error.
+// Nested in a Tx, fn runs in that transaction under a savepoint, so a
+// nested fn that fails leaves nothing behind.
 func (s *Store) Tx(ctx context.Context, fn func(store.Store) error) error {
 	if s.tx != nil {
-		return fn(s)
+		return savepoint(ctx, s.tx, func(querier) error { return fn(s) })
 	}
 	return s.writerTx(ctx, func(w *wconn) error {
 		return fn(&Store{writer: s.writer, group: s.group, ckpt: s.ckpt, reader: s.reader, tx: w})

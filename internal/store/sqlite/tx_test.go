@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"strconv"
 	"testing"
 	"time"
 
@@ -47,41 +46,6 @@ func TestTxPanicRollsBackAndFreesWriter(t *testing.T) {
 	}
 }
 
-// A store method that fails inside a Tx leaves nothing behind even if the
-// callback goes on and commits: multi-statement methods run under a
-// savepoint. UpdateUser writes the user row before it finds the key conflict.
-func TestFailedMethodInTxLeavesNoTrace(t *testing.T) {
-	s, _ := openTemp(t)
-	defer s.Close()
-	ctx := quick(t)
-	mustDo(t, s.CreatePool(ctx, &store.Pool{ID: "p1"}))
-	alice := &store.User{PoolID: "p1", Username: "alice", Status: "CONFIRMED",
-		Keys: []store.UserKey{{Kind: "username", Value: "alice"}}}
-	mustDo(t, s.CreateUser(ctx, alice))
-	mustDo(t, s.CreateUser(ctx, &store.User{PoolID: "p1", Username: "bob",
-		Keys: []store.UserKey{{Kind: "email", Value: "bob@x"}}}))
-
-	err := s.Tx(ctx, func(tx store.Store) error {
-		upd := *alice
-		upd.Status = "CHANGED"
-		upd.Keys = []store.UserKey{{Kind: "username", Value: "alice"}, {Kind: "email", Value: "bob@x"}}
-		var kc *store.KeyConflictError
-		if err := tx.UpdateUser(ctx, &upd); !errors.As(err, &kc) {
-			t.Errorf("UpdateUser = %v, want a key conflict", err)
-		}
-		return tx.CreatePool(ctx, &store.Pool{ID: "p2"}) // the Tx goes on
-	})
-	mustDo(t, err)
-	got, err := s.GetUserByKey(ctx, "p1", "username", "alice")
-	mustDo(t, err)
-	if got.Status != "CONFIRMED" {
-		t.Errorf("Status = %q after a failed UpdateUser in a committed Tx, want CONFIRMED", got.Status)
-	}
-	if _, err := s.GetPool(ctx, "p2"); err != nil {
-		t.Errorf("the rest of the Tx was not committed: %v", err)
-	}
-}
-
 // Reads outside a transaction are not blocked by an open write transaction
 // and do not see its uncommitted writes.
 func TestOpenWriteTxDoesNotBlockReaders(t *testing.T) {
@@ -109,41 +73,6 @@ func TestOpenWriteTxDoesNotBlockReaders(t *testing.T) {
 	mustDo(t, <-done)
 	if _, err := s.GetPool(ctx, "p1"); err != nil {
 		t.Errorf("GetPool after commit: %v", err)
-	}
-}
-
-// Transactions are serialised, so read-modify-write cycles lose no update.
-func TestTxNoLostUpdates(t *testing.T) {
-	s, _ := openTemp(t)
-	defer s.Close()
-	ctx := quick(t)
-	mustDo(t, s.CreatePool(ctx, &store.Pool{ID: "counter", Name: "0"}))
-	const goroutines, each = 16, 10
-	errs := make(chan error, goroutines*each)
-	for range goroutines {
-		go func() {
-			for range each {
-				errs <- s.Tx(ctx, func(tx store.Store) error {
-					p, err := tx.GetPool(ctx, "counter")
-					if err != nil {
-						return err
-					}
-					n, _ := strconv.Atoi(p.Name)
-					p.Name = strconv.Itoa(n + 1)
-					return tx.UpdatePool(ctx, p)
-				})
-			}
-		}()
-	}
-	for range goroutines * each {
-		if err := <-errs; err != nil {
-			t.Error(err)
-		}
-	}
-	p, err := s.GetPool(ctx, "counter")
-	mustDo(t, err)
-	if p.Name != strconv.Itoa(goroutines*each) {
-		t.Errorf("counter = %s after %d increments", p.Name, goroutines*each)
 	}
 }
 

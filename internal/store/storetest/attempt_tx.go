@@ -38,7 +38,10 @@ var attemptTxTests = []testCase{
 		hasCode(t, ctx, s, newCode("p1", "alice", "RESET", "222222"))
 		wantCount(t, ctx, s, "p1", "alice", "request", t0, time.Hour, 3)
 	}},
-	{"TxFailingFnLeavesNoWrites", func(t *testing.T, ctx context.Context, s store.Store) {
+	{"TxFailingFnLeavesNoWritesButTheAttempt", func(t *testing.T, ctx context.Context, s store.Store) {
+		// The attempt counts whatever fn does: a request that got past the
+		// limit used up one of the window's attempts even if nothing came
+		// of it.
 		createPool(t, ctx, s, "p1")
 		createUser(t, ctx, s, "p1", "alice")
 		boom := errors.New("boom")
@@ -50,6 +53,15 @@ var attemptTxTests = []testCase{
 			t.Errorf("TakeAttemptTx with a failing fn = allowed %v, ran %v, %v; want true, true, boom", allowed, ran, err)
 		}
 		noCode(t, ctx, s, "p1", "alice", "RESET")
+		wantCount(t, ctx, s, "p1", "alice", "request", t0, time.Hour, 1)
+		// With a limit of 2, the failed request and one more use it up.
+		for i, want := range []bool{true, false} {
+			allowed, ran, err := takeTx(t, ctx, s, func(store.Store) error { return boom })
+			if (want && !errors.Is(err, boom)) || (!want && err != nil) || allowed != want || ran != want {
+				t.Errorf("TakeAttemptTx %d after the failed one = allowed %v, ran %v, %v; want %v", i, allowed, ran, err, want)
+			}
+		}
+		wantCount(t, ctx, s, "p1", "alice", "request", t0, time.Hour, 3)
 	}},
 	{"TxMissingPool", func(t *testing.T, ctx context.Context, s store.Store) {
 		allowed, ran, err := takeTx(t, ctx, s, func(store.Store) error { return nil })
@@ -77,6 +89,20 @@ var attemptTxTests = []testCase{
 		wantErr(t, err, outer, "Tx")
 		noCode(t, ctx, s, "p1", "alice", "RESET")
 		wantCount(t, ctx, s, "p1", "alice", "request", t0, time.Hour, 0)
+		// When fn fails inside a Tx that commits, fn's writes are undone
+		// and the attempt stays, as outside one.
+		boom := errors.New("boom")
+		err = s.Tx(ctx, func(tx store.Store) error {
+			_, _, err := takeTx(t, ctx, tx, func(tx store.Store) error {
+				must(t, tx.PutCode(ctx, newCode("p1", "alice", "RESET", "1")), "PutCode in fn")
+				return boom
+			})
+			wantErr(t, err, boom, "TakeAttemptTx with a failing fn in a Tx")
+			return nil
+		})
+		must(t, err, "Tx")
+		noCode(t, ctx, s, "p1", "alice", "RESET")
+		wantCount(t, ctx, s, "p1", "alice", "request", t0, time.Hour, 1)
 	}},
 	{"TxRace", func(t *testing.T, ctx context.Context, s store.Store) {
 		// attemptRacers concurrent calls against a limit of 2: exactly two

@@ -25,6 +25,8 @@ func Benchmark(b *testing.B, open func(b *testing.B) store.Store) {
 	b.Run("TakeAttempt", func(b *testing.B) { BenchmarkTakeAttempt(b, openB(b, open)) })
 	b.Run("TakeAttemptParallel", func(b *testing.B) { BenchmarkTakeAttemptParallel(b, openB(b, open)) })
 	b.Run("CodeAndMessageTx", func(b *testing.B) { BenchmarkCodeAndMessageTx(b, openB(b, open)) })
+	b.Run("ForgotWrite", func(b *testing.B) { BenchmarkForgotWrite(b, openB(b, open)) })
+	b.Run("ForgotWriteParallel", func(b *testing.B) { BenchmarkForgotWriteParallel(b, openB(b, open)) })
 	b.Run("ClaimMessages", func(b *testing.B) { BenchmarkClaimMessages(b, openB(b, open)) })
 	b.Run("MarkMessageSent", func(b *testing.B) { BenchmarkMarkMessageSent(b, openB(b, open)) })
 }

@@ -7,8 +7,8 @@
 //	}
 //
 // The suite only tests what store.go documents. Behaviour a backend chooses
-// where the contract is silent (isolation level, what a failed method leaves
-// behind inside a transaction, ...) belongs in that backend's own tests.
+// where the contract is silent (isolation level, locking, ...) belongs in
+// that backend's own tests.
 package storetest
 
 import (
@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Delivery", deliveryTests},
 		{"Retention", retentionTests},
 		{"Tx", txTests},
+		{"TxAfterFailure", txFailureTests},
+		{"TxRerun", txRerunTests},
 		{"Times", timeTests},
 		{"Strings", stringTests},
 		{"Inbox", inboxTests},
