@@ -31,9 +31,10 @@ func sweep(ctx context.Context, svc *userpool.Service, log *slog.Logger, interva
 			return
 		case err != nil:
 			log.Warn("sweeping expired attempts and messages failed", "err", err,
-				"attempts_deleted", r.Attempts, "messages_deleted", r.Messages)
+				"attempts_deleted", r.Attempts, "messages_deleted", r.Messages, "tokens_deleted", r.Tokens)
 		case r != (userpool.SweepResult{}):
-			log.Info("swept expired attempts and messages", "attempts_deleted", r.Attempts, "messages_deleted", r.Messages)
+			log.Info("swept expired attempts and messages", "attempts_deleted", r.Attempts, "messages_deleted", r.Messages,
+				"tokens_deleted", r.Tokens)
 		}
 		select {
 		case <-ctx.Done():

@@ -443,6 +443,8 @@ type Store interface {
 	// TimeRules: giving back attempts, exponential lockouts and clamping
 	// state after a clock that moved back (timerules.go).
 	TimeRules
+	// Once: single-use tokens (once.go).
+	Once
 
 	// Close releases the store's resources.
 	Close() error

@@ -105,6 +105,7 @@ func unknownSubject(pool *poolView, typed string) string {
 type SweepResult struct {
 	Attempts int64 // attempt records older than every limit window
 	Messages int64 // finished messages older than Config.MessageRetention
+	Tokens   int64 // single-use marks of tokens expired over an hour ago
 }
 
 // Sweep deletes what no longer serves any purpose and reports how much:
@@ -116,7 +117,10 @@ type SweepResult struct {
 //   - finished outbox messages (sent, dead, inbox, suppressed) and their
 //     delivery attempts once older than the retention, so that a flood of
 //     ForgotPassword calls for unknown names, each of which writes a
-//     suppressed record, costs bounded disk. Pending messages stay.
+//     suppressed record, costs bounded disk. Pending messages stay;
+//   - single-use marks (store.Once) of tokens that expired over an hour
+//     ago: such a token is refused for its age before its mark is read
+//     (the hour covers clocks of other instances running a little behind).
 func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	var r SweepResult
 	var err error
@@ -124,6 +128,9 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	if r.Attempts, err = s.store.PruneAttempts(ctx, now.Add(-max(s.cfg.Limits.Window, s.cfg.Limits.SignInWindow))); err != nil {
 		return r, err
 	}
-	r.Messages, err = s.store.PruneMessages(ctx, now.Add(-s.cfg.MessageRetention))
+	if r.Messages, err = s.store.PruneMessages(ctx, now.Add(-s.cfg.MessageRetention)); err != nil {
+		return r, err
+	}
+	r.Tokens, err = s.store.PruneUsed(ctx, now.Add(-time.Hour))
 	return r, err
 }

@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Times", timeTests},
 		{"Strings", stringTests},
 		{"Inbox", inboxTests},
+		{"Once", onceTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
