@@ -91,6 +91,11 @@ type User struct {
 	// PasswordChangedAt is when PasswordHash was last set (zero: unknown).
 	// A zero time round-trips as the zero time.Time.
 	PasswordChangedAt time.Time
+	// Verifier is the user's SRP salt and verifier, and MFA the user's MFA
+	// settings: documents owned by the domain layer, kept byte for byte
+	// (nil round-trips as nil, an empty slice may come back as nil).
+	Verifier []byte
+	MFA      []byte
 }
 
 // RefreshToken is an issued refresh token. Only a hash of the opaque token is

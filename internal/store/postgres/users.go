@@ -19,7 +19,7 @@ import (
 const (
 	userSelect = `SELECT u.pool_id, u.username, u.sub, u.status, u.enabled, u.password_hash,
 	u.attributes, u.created_at, u.updated_at, u.password_history, u.password_changed_at,
-	k.kinds, k.vals FROM `
+	u.srp_verifier, u.mfa, k.kinds, k.vals FROM `
 	userKeys = ` CROSS JOIN LATERAL (
 		SELECT COALESCE(array_agg(kind ORDER BY seq), '{}') AS kinds,
 		       COALESCE(array_agg(value ORDER BY seq), '{}') AS vals
@@ -35,7 +35,7 @@ func scanUser(row pgx.Row) (*store.User, error) {
 		created, updated, chgAt int64
 	)
 	err := row.Scan(&u.PoolID, &u.Username, &u.Sub, &u.Status, &u.Enabled, &u.PasswordHash,
-		&attrs, &created, &updated, &history, &chgAt, &kinds, &values)
+		&attrs, &created, &updated, &history, &chgAt, &u.Verifier, &u.MFA, &kinds, &values)
 	if err != nil {
 		return nil, err
 	}
@@ -105,11 +105,12 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 	// conflict checks of ON CONFLICT take no predicate locks.
 	return s.atomic(ctx, func(q queryer) error {
 		tag, err := q.Exec(ctx, `INSERT INTO users (pool_id, username, sub, status, enabled,
-			password_hash, attributes, created_at, updated_at, password_history, password_changed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)
+			password_hash, attributes, created_at, updated_at, password_history, password_changed_at,
+			srp_verifier, mfa)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13)
 			ON CONFLICT (pool_id, username) DO NOTHING`,
 			u.PoolID, u.Username, u.Sub, u.Status, u.Enabled, u.PasswordHash, attrs,
-			ms(u.CreatedAt), ms(u.UpdatedAt), history, ms(u.PasswordChangedAt))
+			ms(u.CreatedAt), ms(u.UpdatedAt), history, ms(u.PasswordChangedAt), u.Verifier, u.MFA)
 		if err != nil {
 			return translate(err, what) // a missing pool
 		}
@@ -149,10 +150,10 @@ func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {
 	return s.atomic(ctx, func(q queryer) error {
 		tag, err := q.Exec(ctx, `UPDATE users SET sub = $1, status = $2, enabled = $3,
 			password_hash = $4, attributes = $5, updated_at = $6,
-			password_history = $7::jsonb, password_changed_at = $8
-			WHERE pool_id = $9 AND username = $10`,
+			password_history = $7::jsonb, password_changed_at = $8, srp_verifier = $9, mfa = $10
+			WHERE pool_id = $11 AND username = $12`,
 			u.Sub, u.Status, u.Enabled, u.PasswordHash, attrs, ms(u.UpdatedAt),
-			history, ms(u.PasswordChangedAt), u.PoolID, u.Username)
+			history, ms(u.PasswordChangedAt), u.Verifier, u.MFA, u.PoolID, u.Username)
 		if err != nil {
 			return translate(err, what)
 		}

@@ -18,7 +18,7 @@ import (
 // transaction and avoids a query per user in ListUsers.
 const userColumns = `u.pool_id, u.username, u.sub, u.status, u.enabled, u.password_hash,
 	u.attributes, u.created_at, u.updated_at, u.password_history, u.password_changed_at,
-	k.kind, k.value`
+	u.srp_verifier, u.mfa, k.kind, k.value`
 
 const userKeysJoin = `LEFT JOIN user_keys k ON k.pool_id = u.pool_id AND k.username = u.username`
 
@@ -40,10 +40,10 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO users (pool_id, username, sub, status,
 			enabled, password_hash, attributes, created_at, updated_at,
-			password_history, password_changed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			password_history, password_changed_at, srp_verifier, mfa)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			u.PoolID, u.Username, u.Sub, u.Status, u.Enabled, u.PasswordHash, attrs,
-			ms(u.CreatedAt), ms(u.UpdatedAt), history, nullMS(u.PasswordChangedAt))
+			ms(u.CreatedAt), ms(u.UpdatedAt), history, nullMS(u.PasswordChangedAt), u.Verifier, u.MFA)
 		if err != nil {
 			// A taken username without a colliding key, or a missing pool.
 			return translate(fmt.Sprintf("create user %q in pool %q", u.Username, u.PoolID), err)
@@ -68,10 +68,10 @@ func (s *Store) UpdateUser(ctx context.Context, u *store.User) error {
 	return s.atomic(ctx, func(q querier) error {
 		res, err := q.ExecContext(ctx, `UPDATE users SET sub = ?, status = ?, enabled = ?,
 			password_hash = ?, attributes = ?, updated_at = ?,
-			password_history = ?, password_changed_at = ?
+			password_history = ?, password_changed_at = ?, srp_verifier = ?, mfa = ?
 			WHERE pool_id = ? AND username = ?`,
 			u.Sub, u.Status, u.Enabled, u.PasswordHash, attrs, ms(u.UpdatedAt),
-			history, nullMS(u.PasswordChangedAt), u.PoolID, u.Username)
+			history, nullMS(u.PasswordChangedAt), u.Verifier, u.MFA, u.PoolID, u.Username)
 		if err != nil {
 			return translate(fmt.Sprintf("update user %q in pool %q", u.Username, u.PoolID), err)
 		}
@@ -172,7 +172,7 @@ func scanUsers(rows *sql.Rows) ([]*store.User, error) {
 			kind, value      sql.NullString
 		)
 		err := rows.Scan(&u.PoolID, &u.Username, &u.Sub, &u.Status, &u.Enabled,
-			&u.PasswordHash, &attrs, &created, &updated, &history, &changed, &kind, &value)
+			&u.PasswordHash, &attrs, &created, &updated, &history, &changed, &u.Verifier, &u.MFA, &kind, &value)
 		if err != nil {
 			return nil, err
 		}

@@ -179,10 +179,10 @@ func userView(u *store.User) string {
 	for _, a := range u.Attributes {
 		attrs = append(attrs, fmt.Sprintf("%q:%q", a.Name, a.Value))
 	}
-	return fmt.Sprintf("User{PoolID:%q Username:%q Sub:%q Status:%q Enabled:%v PasswordHash:%q Attributes:[%s] Keys:[%s] CreatedAt:%s UpdatedAt:%s PasswordHistory:%q PasswordChangedAt:%s}",
+	return fmt.Sprintf("User{PoolID:%q Username:%q Sub:%q Status:%q Enabled:%v PasswordHash:%q Attributes:[%s] Keys:[%s] CreatedAt:%s UpdatedAt:%s PasswordHistory:%q PasswordChangedAt:%s Verifier:%x MFA:%q}",
 		u.PoolID, u.Username, u.Sub, u.Status, u.Enabled, u.PasswordHash,
 		strings.Join(attrs, " "), strings.Join(keys, " "), timeView(u.CreatedAt), timeView(u.UpdatedAt),
-		u.PasswordHistory, timeView(u.PasswordChangedAt))
+		u.PasswordHistory, timeView(u.PasswordChangedAt), u.Verifier, u.MFA)
 }
 
 func tokenView(r *store.RefreshToken) string {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -11,6 +12,24 @@ import (
 )
 
 var userTests = []testCase{
+	{"CredentialDocumentsRoundTrip", func(t *testing.T, ctx context.Context, s store.Store) {
+		createPool(t, ctx, s, "p1")
+		u := newUser("p1", "alice")
+		u.Verifier = []byte{0, 1, 2, 0xff, 0}
+		must(t, s.CreateUser(ctx, u), "CreateUser")
+		got, err := s.GetUserByKey(ctx, "p1", "username", "alice")
+		must(t, err, "GetUserByKey")
+		if !bytes.Equal(got.Verifier, u.Verifier) || got.MFA != nil {
+			t.Fatalf("after create: %s", userView(got))
+		}
+		got.Verifier, got.MFA = nil, []byte(`{"totp":"\u0000x"}`)
+		must(t, s.UpdateUser(ctx, got), "UpdateUser")
+		users, err := s.ListUsers(ctx, "p1", "", 10)
+		must(t, err, "ListUsers")
+		if len(users) != 1 || users[0].Verifier != nil || string(users[0].MFA) != `{"totp":"\u0000x"}` {
+			t.Fatalf("after update: %v", users)
+		}
+	}},
 	{"CreateGetByEachKey", func(t *testing.T, ctx context.Context, s store.Store) {
 		createPool(t, ctx, s, "p1")
 		want := createUser(t, ctx, s, "p1", "alice", email("alice@example.com"),
