@@ -55,6 +55,15 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 	if err := s.checkPassword(ctx, u, pw); err != nil {
 		return nil, err
 	}
+	return s.afterPassword(ctx, now, c, u)
+}
+
+// afterPassword is the tail every password sign-in shares once the password
+// is proven, whether in plain text (USER_PASSWORD_AUTH and its admin twin)
+// or by SRP (PASSWORD_VERIFIER): the lockout count ends, then the user's
+// state decides between an error, the NEW_PASSWORD_REQUIRED challenge and
+// tokens. Further challenges after the password (MFA) start here.
+func (s *Service) afterPassword(ctx context.Context, now time.Time, c *clientView, u *store.User) (*AuthOutput, error) {
 	// The right password resets the lockout count whatever follows. When
 	// tokens follow, the reset commits with the new refresh token: one
 	// transaction instead of two.
