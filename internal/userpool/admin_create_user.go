@@ -49,18 +49,18 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	} else if err := checkPasswordPolicy(policy, pw, policyPrefixConfirm); err != nil {
 		return nil, err
 	}
-	hash, err := s.hasher.Hash(ctx, pw)
+	cred, err := s.newCredential(ctx, pw)
 	if err != nil {
 		return nil, err
 	}
 	if in.MessageAction == "RESEND" {
-		return s.resendInvitation(ctx, now, in, pw, hash)
+		return s.resendInvitation(ctx, now, in, pw, cred)
 	}
 	u, err := s.newUser(pool, in.Username, in.UserAttributes, StatusForceChangePassword, now)
 	if err != nil {
 		return nil, err
 	}
-	s.setPassword(u, hash, now)
+	s.setPassword(u, cred, now)
 	if err := s.preSignUp(ctx, pool, "", u, triggers.PreSignUpAdminCreateUser, in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	return &AdminCreateUserOutput{User: userType(u)}, nil
 }
 
-func (s *Service) resendInvitation(ctx context.Context, now time.Time, in *AdminCreateUserInput, pw, hash string) (*AdminCreateUserOutput, error) {
+func (s *Service) resendInvitation(ctx context.Context, now time.Time, in *AdminCreateUserInput, pw string, cred *credential) (*AdminCreateUserOutput, error) {
 	// The invitation is composed first: a CustomMessage function is a
 	// network call and must not run inside the transaction.
 	pool, u, err := s.poolUser(ctx, s.store, in.UserPoolId, in.Username)
@@ -94,6 +94,7 @@ func (s *Service) resendInvitation(ctx context.Context, now time.Time, in *Admin
 	if err := resendable(u); err != nil {
 		return nil, err
 	}
+	cred.deriveFor(u.PoolID, u.Username) // the verifier's exponentiation, outside the transaction
 	invites, err := s.invitations(ctx, pool, u, in)
 	if err != nil {
 		return nil, err
@@ -109,7 +110,7 @@ func (s *Service) resendInvitation(ctx context.Context, now time.Time, in *Admin
 		if err := resendable(u); err != nil {
 			return err
 		}
-		s.setPassword(u, hash, now)
+		s.setPassword(u, cred, now)
 		u.UpdatedAt = now
 		out = u
 		if err := s.saveUser(ctx, tx, pool, u, false, false); err != nil {

@@ -136,13 +136,13 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	}
 	// Policy, history and hashing happen before the transaction: hashing is
 	// slow and needs no lock.
-	hash, err := s.newPasswordHash(ctx, pool, u, in.Password, policyPrefixConfirm)
+	cred, err := s.newPasswordHash(ctx, pool, u, in.Password, policyPrefixConfirm)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
 	_, err = s.mutateUserAt(ctx, now, in.UserPoolId, in.Username, func(tx store.Store, p *poolView, u *store.User) error {
-		s.setPassword(u, hash, now)
+		s.setPassword(u, cred, now)
 		u.Status = StatusForceChangePassword
 		if in.Permanent {
 			u.Status = StatusConfirmed

@@ -42,13 +42,13 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
-	hash, err := s.newPasswordHash(ctx, c.pool, u, in.Password, policyPrefixConfirm)
+	cred, err := s.newPasswordHash(ctx, c.pool, u, in.Password, policyPrefixConfirm)
 	if err != nil {
 		s.notAGuess(ctx, cc)
 		return nil, err
 	}
 	err = s.redeem(ctx, c.pool, cc, false, func(u *store.User) {
-		s.setPassword(u, hash, now)
+		s.setPassword(u, cred, now)
 		if u.Status == StatusResetRequired {
 			u.Status = StatusConfirmed
 		}

@@ -23,11 +23,12 @@ func (d *poolDoc) historySize() int {
 }
 
 // newPasswordHash checks pw against the pool's policy (with the operation's
-// message prefix) and its password history, then hashes it. Hashing happens
-// here, before any transaction: it is slow and needs no lock.
-func (s *Service) newPasswordHash(ctx context.Context, pool *poolView, u *store.User, pw, prefix string) (string, error) {
+// message prefix) and its password history, then hashes it and, when the
+// user is known, derives its SRP verifier. Both happen here, before any
+// transaction: they are slow and need no lock.
+func (s *Service) newPasswordHash(ctx context.Context, pool *poolView, u *store.User, pw, prefix string) (*credential, error) {
 	if err := checkPasswordPolicy(pool.doc.passwordPolicy(), pw, prefix); err != nil {
-		return "", err
+		return nil, err
 	}
 	if n := pool.doc.historySize(); n > 0 && u != nil {
 		recent := append([]string{u.PasswordHash}, u.PasswordHistory...)
@@ -37,25 +38,31 @@ func (s *Service) newPasswordHash(ctx context.Context, pool *poolView, u *store.
 			}
 			err := s.hasher.Verify(ctx, old, pw)
 			if err == nil {
-				return "", errPasswordReused
+				return nil, errPasswordReused
 			}
 			if !errors.Is(err, passhash.ErrMismatch) {
-				return "", err
+				return nil, err
 			}
 		}
 	}
-	return s.hasher.Hash(ctx, pw)
+	cred, err := s.newCredential(ctx, pw)
+	if err == nil && u != nil {
+		cred.deriveFor(u.PoolID, u.Username)
+	}
+	return cred, err
 }
 
-// setPassword installs hash as u's password at now, keeping the previous
-// one in the history (bounded by the model's maximum history size).
-func (s *Service) setPassword(u *store.User, hash string, now time.Time) {
+// setPassword installs cred as u's password at now — its hash, keeping the
+// previous one in the history (bounded by the model's maximum history
+// size), and its SRP verifier for u.
+func (s *Service) setPassword(u *store.User, cred *credential, now time.Time) {
 	if u.PasswordHash != "" {
 		u.PasswordHistory = append([]string{u.PasswordHash}, u.PasswordHistory...)
 		if len(u.PasswordHistory) > maxPasswordHistory {
 			u.PasswordHistory = u.PasswordHistory[:maxPasswordHistory]
 		}
 	}
-	u.PasswordHash = hash
+	u.PasswordHash = cred.hash
+	u.Verifier = cred.deriveFor(u.PoolID, u.Username)
 	u.PasswordChangedAt = now
 }

@@ -69,16 +69,17 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 	if err := c.pool.doc.checkAttributes(attrs, attrUpdate); err != nil {
 		return nil, err
 	}
-	hash, err := s.newPasswordHash(ctx, c.pool, nil, pw, policyPrefixConfirm)
+	cred, err := s.newPasswordHash(ctx, c.pool, nil, pw, policyPrefixConfirm)
 	if err != nil {
 		return nil, err
 	}
+	cred.deriveFor(c.pool.ID, sess.Username) // outside the transaction
 	u, err := s.mutateUserAt(ctx, now, c.pool.ID, sess.Username, func(_ store.Store, p *poolView, u *store.User) error {
 		if u.Status != StatusForceChangePassword {
 			return errInvalidSession // the challenge was already answered
 		}
 		applyAttributes(u, attrs)
-		s.setPassword(u, hash, now)
+		s.setPassword(u, cred, now)
 		u.Status = StatusConfirmed
 		return nil
 	})

@@ -73,12 +73,12 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err := s.checkPassword(ctx, a.user, in.PreviousPassword); err != nil {
 		return nil, err
 	}
-	hash, err := s.newPasswordHash(ctx, a.pool, a.user, in.ProposedPassword, policyPrefixSignUp)
+	cred, err := s.newPasswordHash(ctx, a.pool, a.user, in.ProposedPassword, policyPrefixSignUp)
 	if err != nil {
 		return nil, err
 	}
 	_, err = s.mutateUserAt(ctx, now, a.pool.ID, a.user.Username, func(_ store.Store, p *poolView, u *store.User) error {
-		s.setPassword(u, hash, now)
+		s.setPassword(u, cred, now)
 		return nil
 	})
 	return &Empty{}, err

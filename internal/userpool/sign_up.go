@@ -50,11 +50,11 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err != nil {
 		return nil, err
 	}
-	hash, err := s.hasher.Hash(ctx, in.Password)
+	cred, err := s.newCredential(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}
-	s.setPassword(u, hash, now)
+	s.setPassword(u, cred, now)
 	if err := s.preSignUp(ctx, c.pool, c.ID, u, triggers.PreSignUpSignUp, in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}

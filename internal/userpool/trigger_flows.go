@@ -109,11 +109,11 @@ func (s *Service) migrateUser(ctx context.Context, now time.Time, c *clientView,
 		return nil, err
 	}
 	if password != nil {
-		hash, err := s.hasher.Hash(ctx, *password) // migrated passwords skip the policy (DOC, spec §3.3)
+		cred, err := s.newCredential(ctx, *password) // migrated passwords skip the policy (DOC, spec §3.3)
 		if err != nil {
 			return nil, err
 		}
-		s.setPassword(u, hash, now)
+		s.setPassword(u, cred, now)
 	}
 	force := resp.ForceAliasCreation != nil && *resp.ForceAliasCreation
 	err = s.store.Tx(ctx, func(tx store.Store) error { return s.saveUser(ctx, tx, c.pool, u, true, force) })
