@@ -234,3 +234,29 @@ const (
 	policyNumber   = "Password must have numeric characters"
 	policySymbol   = "Password must have symbol characters"
 )
+
+// SRP (USER_SRP_AUTH and its PASSWORD_VERIFIER challenge, issue 15). A
+// wrong proof, a stale or reused SECRET_BLOCK and a TIMESTAMP too far from
+// the service's clock all answer errIncorrectCredentials, as Cognito
+// answers every failed proof (OBS: ministack#1758's measurements;
+// amazon-cognito-identity-js#58 for a skewed clock).
+var (
+	// OBS: aws-samples/aws-serverless-workshops#277.
+	errSRPFlowDisabled = newErr(InvalidParameter, "USER_SRP_AUTH is not enabled for the client.")
+	// OBS: aws/aws-sdk-cpp#452.
+	errMissingSRPA = newErr(InvalidParameter, "Missing required parameter SRP_A")
+	// SRP_A not hex, or ≡ 0 mod N (RFC 5054 §2.5.4); Cognito answers an
+	// InvalidParameterException (OBS: amazon-cognito-identity-js#356), text UNVERIFIED.
+	errInvalidSRPA = newErr(InvalidParameter, "SRP_A is not a valid SRP public value.")
+	// The PASSWORD_VERIFIER answer's parameters (UNVERIFIED: the pattern of
+	// "Missing required parameter USERNAME").
+	errMissingSecretBlock = newErr(InvalidParameter, "Missing required parameter PASSWORD_CLAIM_SECRET_BLOCK")
+	errMissingSignature   = newErr(InvalidParameter, "Missing required parameter PASSWORD_CLAIM_SIGNATURE")
+	errMissingTimestamp   = newErr(InvalidParameter, "Missing required parameter TIMESTAMP")
+	// OBS: amazon-cognito-identity-js#683.
+	errTimestampFormat = newErr(InvalidParameter, "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
+	// A DEVICE_KEY: devices are not implemented, so none exists. OBS
+	// (amazon-cognito-identity-js#200); both JavaScript clients retry
+	// without the key on exactly this text.
+	errDeviceNotFound = newErr(ResourceNotFound, "Device does not exist.")
+)

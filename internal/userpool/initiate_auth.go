@@ -16,8 +16,9 @@ type InitiateAuthInput struct {
 	Session           string                 `json:"Session"`
 }
 
-// InitiateAuth signs a user in with USER_PASSWORD_AUTH or refreshes tokens
-// with REFRESH_TOKEN_AUTH. SRP and custom flows are not implemented.
+// InitiateAuth signs a user in with USER_PASSWORD_AUTH or USER_SRP_AUTH, or
+// refreshes tokens with REFRESH_TOKEN_AUTH. Custom flows are not
+// implemented.
 func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
 	c, err := s.loadClient(ctx, s.store, in.ClientId)
 	if err != nil {
@@ -29,6 +30,8 @@ func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Aut
 			return nil, errUserPasswordFlow
 		}
 		return s.passwordAuth(ctx, c, in.AuthParameters)
+	case "USER_SRP_AUTH":
+		return s.gatedSRPAuth(ctx, c, in.AuthParameters)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		if !c.doc.allowsFlow("ALLOW_REFRESH_TOKEN_AUTH") {
 			return nil, errRefreshFlowOff
@@ -53,7 +56,7 @@ type AdminInitiateAuthInput struct {
 }
 
 // AdminInitiateAuth signs a user in with ADMIN_USER_PASSWORD_AUTH (or its
-// legacy name ADMIN_NO_SRP_AUTH), or refreshes tokens.
+// legacy name ADMIN_NO_SRP_AUTH) or USER_SRP_AUTH, or refreshes tokens.
 func (s *Service) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthInput) (*AuthOutput, error) {
 	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
 	if err != nil {
@@ -65,6 +68,8 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthIn
 			return nil, errAuthFlowDisabled
 		}
 		return s.passwordAuth(ctx, c, in.AuthParameters)
+	case "USER_SRP_AUTH":
+		return s.gatedSRPAuth(ctx, c, in.AuthParameters)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		if !c.doc.allowsFlow("ALLOW_REFRESH_TOKEN_AUTH") {
 			return nil, errRefreshFlowOff
@@ -72,4 +77,14 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthIn
 		return s.refreshAuth(ctx, c, in.AuthParameters)
 	}
 	return nil, errUnsupportedFlow(in.AuthFlow)
+}
+
+// gatedSRPAuth runs USER_SRP_AUTH where the client's ExplicitAuthFlows
+// allow it (ALLOW_USER_SRP_AUTH, one of Cognito's defaults), for both
+// InitiateAuth and AdminInitiateAuth.
+func (s *Service) gatedSRPAuth(ctx context.Context, c *clientView, params map[string]string) (*AuthOutput, error) {
+	if !c.doc.allowsFlow("ALLOW_USER_SRP_AUTH") {
+		return nil, errSRPFlowDisabled
+	}
+	return s.srpAuth(ctx, c, params)
 }

@@ -26,8 +26,8 @@ type AdminRespondToAuthChallengeInput struct {
 	RespondToAuthChallengeInput
 }
 
-// RespondToAuthChallenge answers NEW_PASSWORD_REQUIRED, the only challenge
-// the password flows raise here.
+// RespondToAuthChallenge answers PASSWORD_VERIFIER (USER_SRP_AUTH's proof,
+// srp_auth.go) and NEW_PASSWORD_REQUIRED.
 func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
 	c, err := s.loadClient(ctx, s.store, in.ClientId)
 	if err != nil {
@@ -46,6 +46,9 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *AdminResp
 }
 
 func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	if in.ChallengeName == "PASSWORD_VERIFIER" {
+		return s.passwordVerifier(ctx, c, in.ChallengeResponses)
+	}
 	if in.ChallengeName != "NEW_PASSWORD_REQUIRED" {
 		return nil, errUnknownChallenge
 	}
