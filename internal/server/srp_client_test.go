@@ -65,7 +65,7 @@ func hexInt(h string) *big.Int {
 	return n
 }
 
-func newSRPClient(t *testing.T, poolID string) *srpClient {
+func newSRPClient(t testing.TB, poolID string) *srpClient {
 	t.Helper()
 	buf := make([]byte, 128)
 	if _, err := rand.Read(buf); err != nil {

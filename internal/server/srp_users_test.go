@@ -50,7 +50,7 @@ func TestSRPSecretBlockExpires(t *testing.T) {
 }
 
 // TestSRPIllegalA: A ≡ 0 (mod N) would let anyone compute S = 0 without
-// the password (RFC 5054 §2.5.4): refused before any challenge, as are a
+// the password (RFC 5054 section 2.5.4): refused before any challenge, as are a
 // missing and a non-hex SRP_A.
 func TestSRPIllegalA(t *testing.T) {
 	t.Parallel()

@@ -53,7 +53,7 @@ var (
 )
 
 // ErrIllegalParameter reports a public value that would make the exchange
-// trivial: A or B ≡ 0 (mod N), or u = 0 (RFC 5054 §2.5.4 says to abort).
+// trivial: A or B ≡ 0 (mod N), or u = 0 (RFC 5054 section 2.5.4 says to abort).
 var ErrIllegalParameter = errors.New("srp: illegal parameter")
 
 func mustHex(s string) *big.Int {
@@ -105,7 +105,7 @@ func PublicB(v, b *big.Int) *big.Int {
 }
 
 // ValidA reports whether the client's public value is usable: A mod N ≠ 0
-// (RFC 5054 §2.5.4), and not negative.
+// (RFC 5054 section 2.5.4), and not negative.
 func ValidA(a *big.Int) bool {
 	return a.Sign() > 0 && new(big.Int).Mod(a, N).Sign() != 0
 }

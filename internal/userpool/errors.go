@@ -245,7 +245,7 @@ var (
 	errSRPFlowDisabled = newErr(InvalidParameter, "USER_SRP_AUTH is not enabled for the client.")
 	// OBS: aws/aws-sdk-cpp#452.
 	errMissingSRPA = newErr(InvalidParameter, "Missing required parameter SRP_A")
-	// SRP_A not hex, or ≡ 0 mod N (RFC 5054 §2.5.4); Cognito answers an
+	// SRP_A not hex, or ≡ 0 mod N (RFC 5054 section 2.5.4); Cognito answers an
 	// InvalidParameterException (OBS: amazon-cognito-identity-js#356), text UNVERIFIED.
 	errInvalidSRPA = newErr(InvalidParameter, "SRP_A is not a valid SRP public value.")
 	// The PASSWORD_VERIFIER answer's parameters (UNVERIFIED: the pattern of
