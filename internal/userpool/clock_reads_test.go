@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/userpool/userpool/internal/passhash"
+	"github.com/userpool/userpool/internal/srp"
 	"github.com/userpool/userpool/internal/store"
 )
 
@@ -63,7 +64,7 @@ func steppingService(t *testing.T) (s *Service, st store.Store, clock *steppingC
 	}
 	poolID = pool.UserPool.Id
 	client, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "c",
-		ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
+		ClientSettings: ClientSettings{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func steppingService(t *testing.T) (s *Service, st store.Store, clock *steppingC
 func TestOneClockReadingPerRequest(t *testing.T) {
 	ctx := t.Context()
 	s, st, clock, poolID, clientID := steppingService(t)
-	var refresh, access, session string
+	var refresh, access, session, block string
 	steps := []struct {
 		name string
 		call func() error
@@ -103,6 +104,23 @@ func TestOneClockReadingPerRequest(t *testing.T) {
 				refresh, access = out.AuthenticationResult.RefreshToken, out.AuthenticationResult.AccessToken
 			}
 			return err
+		}},
+		{"InitiateAuth USER_SRP_AUTH", func() error {
+			out, err := s.InitiateAuth(ctx, &InitiateAuthInput{ClientId: clientID, AuthFlow: "USER_SRP_AUTH",
+				AuthParameters: map[string]string{"USERNAME": "alice", "SRP_A": "2"}})
+			if err == nil {
+				block = out.ChallengeParameters["SECRET_BLOCK"]
+			}
+			return err
+		}},
+		{"RespondToAuthChallenge PASSWORD_VERIFIER with a wrong proof", func() error {
+			_, err := s.RespondToAuthChallenge(ctx, &RespondToAuthChallengeInput{ClientId: clientID, ChallengeName: "PASSWORD_VERIFIER",
+				ChallengeResponses: map[string]string{"USERNAME": "alice", "PASSWORD_CLAIM_SECRET_BLOCK": block,
+					"TIMESTAMP": srp.FormatTimestamp(clock.t), "PASSWORD_CLAIM_SIGNATURE": "AAAA"}})
+			if err != errIncorrectCredentials {
+				t.Errorf("wrong proof: %v, want %v", err, errIncorrectCredentials)
+			}
+			return nil
 		}},
 		{"ChangePassword", func() error {
 			_, err := s.ChangePassword(ctx, &ChangePasswordInput{AccessToken: access, PreviousPassword: "Passw0rd!x",
