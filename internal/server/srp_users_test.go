@@ -229,3 +229,39 @@ func TestSRPDeviceKey(t *testing.T) {
 	_, err = f.respond(r)
 	ok(t, err, "the retry without DEVICE_KEY")
 }
+
+// TestSRPUnknownUserEmailPool: where usernames are generated (email as
+// username), a real challenge names a UUID; so does an unknown email's
+// under ENABLED — a version-4 UUID, the same at every attempt — and its
+// lockout is the one USER_PASSWORD_AUTH counts for that email.
+func TestSRPUnknownUserEmailPool(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withLongLockout)
+	poolID := aws.ToString(e.pool(func(in *cip.CreateUserPoolInput) {
+		in.UsernameAttributes = []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}
+	}).Id)
+	clientID := aws.ToString(e.client(poolID, withSRP, enabledClient).ClientId)
+	f := &srpFlow{e: e, poolID: poolID, clientID: clientID}
+	e.confirmedUser(poolID, "real@example.com", goodPassword)
+	_, real := f.challenge("real@example.com")
+	_, fake := f.challenge("ghost@example.com")
+	_, again := f.challenge("ghost@example.com")
+	for _, p := range []map[string]string{real, fake} {
+		if id := p["USER_ID_FOR_SRP"]; !uuidAny.MatchString(id) || id[14] != '4' || p["USERNAME"] != id {
+			t.Fatalf("USER_ID_FOR_SRP %q, USERNAME %q", id, p["USERNAME"])
+		}
+	}
+	if fake["USER_ID_FOR_SRP"] != again["USER_ID_FOR_SRP"] || fake["SALT"] != again["SALT"] {
+		t.Fatal("an unknown email's stand-in changes between attempts")
+	}
+	for range 3 {
+		_, err := e.initiate(clientID, "ghost@example.com", goodPassword)
+		wantAPIError(t, err, "NotAuthorizedException", msgBadCredential)
+	}
+	for range 2 {
+		_, err := f.signIn("ghost@example.com", goodPassword)
+		wantAPIError(t, err, "NotAuthorizedException", msgBadCredential)
+	}
+	_, err := f.signIn("ghost@example.com", goodPassword)
+	wantAPIError(t, err, "NotAuthorizedException", attemptsExceeded)
+}

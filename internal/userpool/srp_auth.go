@@ -3,12 +3,15 @@ package userpool
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"math/big"
+	"regexp"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/userpool/userpool/internal/srp"
 	"github.com/userpool/userpool/internal/store"
 )
@@ -31,6 +34,8 @@ import (
 //     USER_PASSWORD_AUTH before anything is checked, the block is used up,
 //     and a right proof continues as a right password does (afterPassword).
 
+var uuidShape = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
 // srpClockSkew is how far TIMESTAMP may be from the service's clock
 // (OBS: clients more than 5 minutes off fail, amazon-cognito-auth-js#199).
 const srpClockSkew = 5 * time.Minute
@@ -48,7 +53,7 @@ func (s *Service) srpAuth(ctx context.Context, c *clientView, params map[string]
 	if !ok || !srp.ValidA(a) {
 		return nil, errInvalidSRPA
 	}
-	blk := &srpBlock{User: name, A: a.FillBytes(make([]byte, max(len(srp.N.Bytes()), len(a.Bytes())))), Issued: s.now().UnixMilli()}
+	blk := &srpBlock{User: name, Name: name, A: a.FillBytes(make([]byte, max(len(srp.N.Bytes()), len(a.Bytes())))), Issued: s.now().UnixMilli()}
 	u, err := s.findUser(ctx, s.store, c.pool, name)
 	switch {
 	case err == nil:
@@ -63,6 +68,7 @@ func (s *Service) srpAuth(ctx context.Context, c *clientView, params map[string]
 		if !c.doc.preventsExistenceErrors() {
 			return nil, errUserDoesNotExist
 		}
+		blk.User = s.srpFakeID(c.pool, name)
 	default:
 		return nil, err
 	}
@@ -76,6 +82,22 @@ func (s *Service) srpAuth(ctx context.Context, c *clientView, params map[string]
 		"USER_ID_FOR_SRP": blk.User,
 		"USERNAME":        blk.User,
 	}}, nil
+}
+
+// srpFakeID is the USER_ID_FOR_SRP of an unknown name under ENABLED. In
+// pools whose usernames are generated (UsernameAttributes) a real user's is
+// a version-4 UUID, so an unknown name gets one too, the same at every
+// attempt; elsewhere a real user's is the name as created, and the typed
+// name stands in.
+func (s *Service) srpFakeID(pool *poolView, name string) string {
+	if len(pool.doc.UsernameAttributes) == 0 || uuidShape.MatchString(name) {
+		return name
+	}
+	m := hmac.New(sha256.New, s.sessionKey)
+	m.Write([]byte("srp-fake-id\x00" + pool.ID + "\x00" + pool.doc.norm("username", name)))
+	id := [16]byte(m.Sum(nil)[:16])
+	id[6], id[8] = id[6]&0x0f|0x40, id[8]&0x3f|0x80 // version 4, RFC 4122 variant
+	return uuid.UUID(id).String()
 }
 
 // srpVerifierFor returns u's verifier, or the stable fake one of name when
@@ -137,7 +159,7 @@ func (s *Service) passwordVerifier(ctx context.Context, c *clientView, r map[str
 	}
 	subject := blk.User
 	if blk.Known == 0 {
-		subject = unknownSubject(c.pool, blk.User)
+		subject = unknownSubject(c.pool, blk.Name) // as USER_PASSWORD_AUTH counts the name
 	}
 	// Counted before anything is checked, as a password is (signin_lockout.go).
 	if err := s.signInGate(ctx, now, c.pool.ID, subject); err != nil {

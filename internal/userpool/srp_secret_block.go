@@ -24,11 +24,12 @@ const srpBlockLifetime = 5 * time.Minute
 // derived from the service's session key, with the pool and client as
 // associated data: the client cannot read b, and a block altered or
 // issued to another client does not open. Its nonce is its single-use
-// token (store.Once). Every field but User has a fixed width, so that the
-// block's length tells nothing but the name's length (not whether it
-// exists).
+// token (store.Once). Every field but the names has a fixed width, so that
+// the block's length tells nothing but the names' lengths (not whether the
+// user exists).
 type srpBlock struct {
-	User   string `json:"u"` // the username, or the typed name of an unknown user
+	User   string `json:"u"` // USER_ID_FOR_SRP: the username, or an unknown name's stand-in (srpFakeID)
+	Name   string `json:"n"` // the name typed at InitiateAuth
 	Known  int    `json:"k"` // 0: an unknown name, answered with a fake verifier
 	A      []byte `json:"a"` // the client's public value, 384 bytes at least
 	Secret []byte `json:"b"` // the server's secret exponent b, 32 bytes
