@@ -96,5 +96,10 @@ func routes(s *userpool.Service) map[string]handler {
 		"RevokeToken":          op(s.RevokeToken),
 		"UpdateUserAttributes": op(s.UpdateUserAttributes),
 		"DeleteUser":           op(s.DeleteUser),
+		// MFA of a user.
+		"AssociateSoftwareToken":    op(s.AssociateSoftwareToken),
+		"VerifySoftwareToken":       op(s.VerifySoftwareToken),
+		"SetUserMFAPreference":      op(s.SetUserMFAPreference),
+		"AdminSetUserMFAPreference": op(s.AdminSetUserMFAPreference),
 	}
 }

@@ -60,7 +60,7 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 	// transaction instead of two.
 	stateErr := c.signInState(u)
 	if stateErr == nil && u.Status != StatusForceChangePassword {
-		return s.issue(ctx, c, u, now, s.signInReset(ctx, c.pool.ID, u.Username))
+		return s.completeSignIn(ctx, c, u, now, s.signInReset(ctx, c.pool.ID, u.Username), true) // MFA or tokens
 	}
 	if err := s.endLockout(ctx, s.store, c.pool.ID, u.Username); err != nil {
 		return nil, err

@@ -26,8 +26,8 @@ type AdminRespondToAuthChallengeInput struct {
 	RespondToAuthChallengeInput
 }
 
-// RespondToAuthChallenge answers NEW_PASSWORD_REQUIRED, the only challenge
-// the password flows raise here.
+// RespondToAuthChallenge answers NEW_PASSWORD_REQUIRED and the MFA
+// challenges (mfa_respond.go).
 func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
 	c, err := s.loadClient(ctx, s.store, in.ClientId)
 	if err != nil {
@@ -46,6 +46,9 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *AdminResp
 }
 
 func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	if isMfaChallenge(in.ChallengeName) {
+		return s.respondMfa(ctx, c, in) // mfa_respond.go
+	}
 	if in.ChallengeName != "NEW_PASSWORD_REQUIRED" {
 		return nil, errUnknownChallenge
 	}
@@ -54,7 +57,7 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 		return nil, errMissingUsername
 	}
 	now := s.now()
-	sess, err := s.openSession(c, in.Session, now)
+	sess, err := s.openKindSession(c, in.Session, kindNewPassword, now)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +76,10 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.mutateUserAt(ctx, now, c.pool.ID, sess.Username, func(_ store.Store, p *poolView, u *store.User) error {
+	u, err := s.mutateUserAt(ctx, now, c.pool.ID, sess.Username, func(tx store.Store, p *poolView, u *store.User) error {
+		if err := useSession(ctx, tx, sess); err != nil {
+			return err
+		}
 		if u.Status != StatusForceChangePassword {
 			return errInvalidSession // the challenge was already answered
 		}
@@ -88,7 +94,7 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 	if err != nil {
 		return nil, err
 	}
-	return s.issue(ctx, c, u, now, nil)
+	return s.completeSignIn(ctx, c, u, now, nil, false)
 }
 
 // challengeAttributes collects "userAttributes.<name>" responses.
