@@ -21,11 +21,12 @@ import (
 //     phone_number), SOFTWARE_TOKEN_MFA (a verified authenticator, pool
 //     offers TOTP, turned on — or MFA ON, where every sign-in needs a
 //     factor), EMAIL_OTP (turned on, pool offers email MFA, an email).
-//   - Under ON, a user who turned nothing on is asked by SMS or email when
-//     the pool offers it and the user has the address (DOC: "to set up SMS
-//     or email MFA, collect a phone_number or email attribute for the
-//     user. Then restart the authentication flow"); otherwise MFA_SETUP,
-//     listing the factors the pool offers in MFAS_CAN_SETUP.
+//   - Under ON, a user who turned nothing on is asked by SMS, else by
+//     email, when the pool offers it and the user has the address (DOC:
+//     "to set up SMS or email MFA, collect a phone_number or email
+//     attribute for the user. Then restart the authentication flow");
+//     otherwise MFA_SETUP, listing the factors the pool offers in
+//     MFAS_CAN_SETUP.
 //   - Under OPTIONAL, a user without active factors gets tokens.
 //   - One active factor is asked for; several: the preferred one, or
 //     SELECT_MFA_TYPE with MFAS_CAN_CHOOSE.
@@ -82,13 +83,12 @@ func (d *poolDoc) activeFactors(u *store.User, m *userMFA) []string {
 	if m.Email && d.emailMfaOn() && email {
 		active = append(active, mfaEmail)
 	}
-	if len(active) == 0 && mode == mfaOn {
-		if d.smsMfaOn() && phone {
-			active = append(active, mfaSMS)
-		}
-		if d.emailMfaOn() && email {
-			active = append(active, mfaEmail)
-		}
+	switch {
+	case len(active) > 0 || mode != mfaOn:
+	case d.smsMfaOn() && phone:
+		active = []string{mfaSMS} // SMS first, as before email MFA existed (UNVERIFIED order)
+	case d.emailMfaOn() && email:
+		active = []string{mfaEmail}
 	}
 	return active
 }

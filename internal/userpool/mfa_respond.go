@@ -69,10 +69,12 @@ func (s *Service) answerCode(ctx context.Context, c *clientView, cs *challengeSe
 		return nil, errMissingChallengeParam(param)
 	}
 	cc, err := s.checkCode(ctx, now, c.pool, u, purposeMFA, cs.Nonce, code)
-	if errors.Is(err, errCodeMismatch) {
+	switch {
+	case errors.Is(err, errCodeMismatch):
 		return nil, errMfaCodeMismatch
-	}
-	if err != nil {
+	case errors.Is(err, errExpiredCode) && s.sessionUsed(ctx, cs):
+		return nil, errSessionUsed // the code is gone because this session used it
+	case err != nil:
 		return nil, err
 	}
 	return s.issue(ctx, c, u, now, func(tx store.Store) error {

@@ -40,6 +40,21 @@ func useSession(ctx context.Context, tx store.Store, cs *challengeSession) error
 	return err
 }
 
+// sessionUsed reports whether cs was answered before, by marking it in a
+// transaction that is always rolled back. Only for an answer that failed
+// already: it tells a replay from an expired code.
+func (s *Service) sessionUsed(ctx context.Context, cs *challengeSession) bool {
+	err := s.store.Tx(ctx, func(tx store.Store) error {
+		if err := useSession(ctx, tx, cs); err != nil {
+			return err
+		}
+		return errProbe
+	})
+	return errors.Is(err, errSessionUsed)
+}
+
+var errProbe = errors.New("userpool: probe, rolled back")
+
 // openKindSession opens a session of c's that must answer kind.
 func (s *Service) openKindSession(c *clientView, tok, kind string, now time.Time) (*challengeSession, error) {
 	cs, err := s.openSession(c, tok, now)
