@@ -51,14 +51,11 @@ type EmailMfaConfigType struct {
 	Subject string `json:"Subject,omitempty"`
 }
 
-// SetUserPoolMfaConfigInput is the SetUserPoolMfaConfig request.
+// SetUserPoolMfaConfigInput is the SetUserPoolMfaConfig request: the
+// pool, and the configuration in the shape both operations answer with.
 type SetUserPoolMfaConfigInput struct {
-	UserPoolId                    string                      `json:"UserPoolId"`
-	SmsMfaConfiguration           *SmsMfaConfigType           `json:"SmsMfaConfiguration"`
-	SoftwareTokenMfaConfiguration *SoftwareTokenMfaConfigType `json:"SoftwareTokenMfaConfiguration"`
-	EmailMfaConfiguration         *EmailMfaConfigType         `json:"EmailMfaConfiguration"`
-	MfaConfiguration              string                      `json:"MfaConfiguration"`
-	WebAuthnConfiguration         json.RawMessage             `json:"WebAuthnConfiguration"`
+	UserPoolId string `json:"UserPoolId"`
+	UserPoolMfaConfig
 }
 
 // UserPoolMfaConfig is the response of both SetUserPoolMfaConfig and

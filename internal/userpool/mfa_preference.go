@@ -79,11 +79,7 @@ func (s *Service) setMFAPreference(ctx context.Context, now time.Time, poolID, n
 	if preferred > 1 {
 		return nil, errTwoPreferred
 	}
-	_, err := s.mutateUserAt(ctx, now, poolID, name, func(_ store.Store, _ *poolView, u *store.User) error {
-		m, err := decodeMFA(u)
-		if err != nil {
-			return err
-		}
+	err := s.mutateMFA(ctx, now, poolID, name, nil, func(_ store.Store, u *store.User, m *userMFA) error {
 		for _, p := range prefs {
 			if p.set == nil {
 				continue
@@ -92,7 +88,6 @@ func (s *Service) setMFAPreference(ctx context.Context, now time.Time, poolID, n
 				return err
 			}
 		}
-		m.store(u)
 		return nil
 	})
 	if err != nil {

@@ -52,53 +52,47 @@ type setupSubject struct {
 	session  *challengeSession // session form only
 }
 
-// setupSubject resolves the AccessToken or the Session (exactly one).
+// setupSubject resolves the AccessToken or the Session (exactly one), in
+// a pool that offers software token MFA (SoftwareTokenMFANotFoundException
+// otherwise, DOC).
 func (s *Service) setupSubject(ctx context.Context, now time.Time, accessToken, session, kind string) (*setupSubject, error) {
 	if (accessToken == "") == (session == "") {
 		return nil, errTokenOrSession
 	}
+	sub := &setupSubject{}
 	if accessToken != "" {
 		a, err := s.verifyAccessToken(ctx, now, accessToken)
 		if err != nil {
 			return nil, err
 		}
-		return &setupSubject{pool: a.pool, username: a.user.Username}, nil
+		sub.pool, sub.username = a.pool, a.user.Username
+	} else {
+		c, cs, err := s.openSetupSession(ctx, session, kind, now)
+		if err != nil {
+			return nil, err
+		}
+		sub.pool, sub.username, sub.client, sub.session = c.pool, cs.Username, c, cs
 	}
-	c, cs, err := s.openSetupSession(ctx, session, kind, now)
-	if err != nil {
-		return nil, err
+	if !sub.pool.doc.totpMfaOn() {
+		return nil, errTotpPoolOff
 	}
-	return &setupSubject{pool: c.pool, username: cs.Username, client: c, session: cs}, nil
+	return sub, nil
 }
 
 // AssociateSoftwareToken gives the user a new TOTP key (SecretCode), to be
 // proven with VerifySoftwareToken before it counts; an authenticator
-// verified earlier keeps working until then. The pool must offer software
-// token MFA (SoftwareTokenMFANotFoundException otherwise, DOC). In the
-// session form, the MFA_SETUP session is used up and a new one returned.
+// verified earlier keeps working until then. In the session form, the
+// MFA_SETUP session is used up and a new one returned.
 func (s *Service) AssociateSoftwareToken(ctx context.Context, in *AssociateSoftwareTokenInput) (*AssociateSoftwareTokenOutput, error) {
 	now := s.now()
 	sub, err := s.setupSubject(ctx, now, in.AccessToken, in.Session, kindMfaSetup)
 	if err != nil {
 		return nil, err
 	}
-	if !sub.pool.doc.totpMfaOn() {
-		return nil, errTotpPoolOff
-	}
 	key := randomBytes(totpKeySize)
 	sealed := s.sealKey(sub.pool.ID, sub.username, key)
-	_, err = s.mutateUserAt(ctx, now, sub.pool.ID, sub.username, func(tx store.Store, _ *poolView, u *store.User) error {
-		if sub.session != nil {
-			if err := useSession(ctx, tx, sub.session); err != nil {
-				return err
-			}
-		}
-		m, err := decodeMFA(u)
-		if err != nil {
-			return err
-		}
+	err = s.mutateMFA(ctx, now, sub.pool.ID, sub.username, sub.session, func(_ store.Store, _ *store.User, m *userMFA) error {
 		m.Pending = sealed
-		m.store(u)
 		return nil
 	})
 	if err != nil {
@@ -124,9 +118,6 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *VerifySoftwareTok
 	if err != nil {
 		return nil, err
 	}
-	if !sub.pool.doc.totpMfaOn() {
-		return nil, errTotpPoolOff
-	}
 	u, err := s.userByKey(ctx, s.store, sub.pool, "username", sub.username)
 	if err != nil {
 		return nil, sessionUserGone(err, sub)
@@ -146,21 +137,11 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *VerifySoftwareTok
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.mutateUserAt(ctx, now, sub.pool.ID, u.Username, func(tx store.Store, _ *poolView, u *store.User) error {
-		if sub.session != nil {
-			if err := useSession(ctx, tx, sub.session); err != nil {
-				return err
-			}
-		}
-		fresh, err := decodeMFA(u)
-		if err != nil {
-			return err
-		}
+	err = s.mutateMFA(ctx, now, sub.pool.ID, u.Username, sub.session, func(tx store.Store, u *store.User, fresh *userMFA) error {
 		if string(fresh.Pending) != string(m.Pending) {
 			return errTotpNotAssociated // associated again meanwhile: this code proves an old key
 		}
 		fresh.Secret, fresh.Pending, fresh.Device = fresh.Pending, nil, in.FriendlyDeviceName
-		fresh.store(u)
 		return s.useTotpStep(ctx, tx, sub.pool.ID, u.Username, step)
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/userpool/userpool/internal/store"
 )
@@ -66,6 +68,29 @@ func (m *userMFA) store(u *store.User) {
 		return
 	}
 	u.MFA, _ = json.Marshal(m) // a struct of strings, bools and bytes always marshals
+}
+
+// mutateMFA changes the MFA document of the user named name in one
+// transaction: session, when set, is used up in it (a setup step), fn
+// changes the document, and the user is saved with it.
+func (s *Service) mutateMFA(ctx context.Context, now time.Time, poolID, name string, session *challengeSession, fn func(tx store.Store, u *store.User, m *userMFA) error) error {
+	_, err := s.mutateUserAt(ctx, now, poolID, name, func(tx store.Store, _ *poolView, u *store.User) error {
+		if session != nil {
+			if err := useSession(ctx, tx, session); err != nil {
+				return err
+			}
+		}
+		m, err := decodeMFA(u)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, u, m); err != nil {
+			return err
+		}
+		m.store(u)
+		return nil
+	})
+	return err
 }
 
 // enabled lists the factors the user turned on, in Cognito's order.
