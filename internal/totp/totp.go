@@ -20,12 +20,12 @@ import (
 )
 
 const (
-	// Period is the time step (RFC 6238 §4.1, X = 30 s).
+	// Period is the time step (RFC 6238 section 4.1, X = 30 s).
 	Period = 30 * time.Second
 	// Digits is the length of a code.
 	Digits = 6
 	// Skew is how many steps before and after the current one are accepted
-	// (RFC 6238 §5.2 recommends at most one).
+	// (RFC 6238 section 5.2 recommends at most one).
 	Skew = 1
 )
 
@@ -50,7 +50,7 @@ func HOTP(key []byte, counter uint64, digits int) string {
 	m := hmac.New(sha1.New, key)
 	m.Write(msg[:])
 	sum := m.Sum(nil)
-	// Dynamic truncation (RFC 4226 §5.3).
+	// Dynamic truncation (RFC 4226 section 5.3).
 	off := sum[len(sum)-1] & 0x0f
 	bin := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
 	mod := uint32(1)
@@ -66,7 +66,7 @@ func HOTP(key []byte, counter uint64, digits int) string {
 	return string(s)
 }
 
-// Counter is the time step t falls in (RFC 6238 §4.2, T0 = 0). Times
+// Counter is the time step t falls in (RFC 6238 section 4.2, T0 = 0). Times
 // before the epoch are step 0.
 func Counter(t time.Time) uint64 {
 	sec := t.Unix()

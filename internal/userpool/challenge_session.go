@@ -9,10 +9,11 @@ import (
 	"time"
 )
 
-// challengeSession is the state a NEW_PASSWORD_REQUIRED challenge carries
-// between InitiateAuth and RespondToAuthChallenge. It travels in the opaque
-// Session string, authenticated with an HMAC under the server's session key,
-// so no server-side state is needed and any instance can answer.
+// challengeSession is the state a challenge (NEW_PASSWORD_REQUIRED, the MFA
+// challenges) carries between InitiateAuth and RespondToAuthChallenge. It
+// travels in the opaque Session string, authenticated with an HMAC under
+// the server's session key, so any instance can answer; the only state
+// kept is the mark that makes it single-use (mfa_session.go).
 type challengeSession struct {
 	Pool     string `json:"p"`
 	Client   string `json:"c"`
