@@ -54,6 +54,9 @@ func routes(s *userpool.Service) map[string]handler {
 		"UpdateUserPool":   op(s.UpdateUserPool),
 		"DeleteUserPool":   op(s.DeleteUserPool),
 		"ListUserPools":    op(s.ListUserPools),
+		// MFA configuration of a pool.
+		"SetUserPoolMfaConfig": op(s.SetUserPoolMfaConfig),
+		"GetUserPoolMfaConfig": op(s.GetUserPoolMfaConfig),
 		// App clients.
 		"CreateUserPoolClient":   op(s.CreateUserPoolClient),
 		"DescribeUserPoolClient": op(s.DescribeUserPoolClient),
@@ -93,5 +96,10 @@ func routes(s *userpool.Service) map[string]handler {
 		"RevokeToken":          op(s.RevokeToken),
 		"UpdateUserAttributes": op(s.UpdateUserAttributes),
 		"DeleteUser":           op(s.DeleteUser),
+		// MFA of a user.
+		"AssociateSoftwareToken":    op(s.AssociateSoftwareToken),
+		"VerifySoftwareToken":       op(s.VerifySoftwareToken),
+		"SetUserMFAPreference":      op(s.SetUserMFAPreference),
+		"AdminSetUserMFAPreference": op(s.AdminSetUserMFAPreference),
 	}
 }

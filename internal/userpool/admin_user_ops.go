@@ -47,16 +47,23 @@ type AdminGetUserOutput struct {
 	UserLastModifiedDate *Timestamp      `json:"UserLastModifiedDate"`
 	Enabled              bool            `json:"Enabled"`
 	UserStatus           string          `json:"UserStatus"`
+	userMFAView
 }
 
-// AdminGetUser returns a user by username, alias or sub.
+// AdminGetUser returns a user by username, alias or sub, with its MFA
+// settings (mfa_user.go).
 func (s *Service) AdminGetUser(ctx context.Context, in *AdminUserInput) (*AdminGetUserOutput, error) {
 	_, u, err := s.poolUser(ctx, s.store, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
+	mfa, err := mfaView(u)
+	if err != nil {
+		return nil, err
+	}
 	return &AdminGetUserOutput{Username: u.Username, UserAttributes: wireAttributes(u.Attributes),
-		UserCreateDate: ts(u.CreatedAt), UserLastModifiedDate: ts(u.UpdatedAt), Enabled: u.Enabled, UserStatus: u.Status}, nil
+		UserCreateDate: ts(u.CreatedAt), UserLastModifiedDate: ts(u.UpdatedAt), Enabled: u.Enabled, UserStatus: u.Status,
+		userMFAView: mfa}, nil
 }
 
 // AdminDeleteUser removes a user with its tokens.

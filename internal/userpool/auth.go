@@ -55,7 +55,7 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 	if err := s.checkPassword(ctx, u, pw); err != nil {
 		return nil, err
 	}
-	return s.afterPassword(ctx, now, c, u)
+	return s.afterPassword(ctx, now, c, u, true)
 }
 
 // afterPassword is the tail every password sign-in shares once the password
@@ -63,13 +63,13 @@ func (s *Service) passwordAuth(ctx context.Context, c *clientView, params map[st
 // or by SRP (PASSWORD_VERIFIER): the lockout count ends, then the user's
 // state decides between an error, the NEW_PASSWORD_REQUIRED challenge and
 // tokens. Further challenges after the password (MFA) start here.
-func (s *Service) afterPassword(ctx context.Context, now time.Time, c *clientView, u *store.User) (*AuthOutput, error) {
+func (s *Service) afterPassword(ctx context.Context, now time.Time, c *clientView, u *store.User, initiated bool) (*AuthOutput, error) {
 	// The right password resets the lockout count whatever follows. When
 	// tokens follow, the reset commits with the new refresh token: one
 	// transaction instead of two.
 	stateErr := c.signInState(u)
 	if stateErr == nil && u.Status != StatusForceChangePassword {
-		return s.issue(ctx, c, u, now, s.signInReset(ctx, c.pool.ID, u.Username))
+		return s.completeSignIn(ctx, c, u, now, s.signInReset(ctx, c.pool.ID, u.Username), initiated) // MFA or tokens
 	}
 	if err := s.endLockout(ctx, s.store, c.pool.ID, u.Username); err != nil {
 		return nil, err

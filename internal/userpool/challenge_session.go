@@ -9,16 +9,22 @@ import (
 	"time"
 )
 
-// challengeSession is the state a NEW_PASSWORD_REQUIRED challenge carries
-// between InitiateAuth and RespondToAuthChallenge. It travels in the opaque
-// Session string, authenticated with an HMAC under the server's session key,
-// so no server-side state is needed and any instance can answer.
+// challengeSession is the state a challenge (NEW_PASSWORD_REQUIRED, the MFA
+// challenges) carries between InitiateAuth and RespondToAuthChallenge. It
+// travels in the opaque Session string, authenticated with an HMAC under
+// the server's session key, so any instance can answer; the only state
+// kept is the mark that makes it single-use (mfa_session.go).
 type challengeSession struct {
 	Pool     string `json:"p"`
 	Client   string `json:"c"`
 	Username string `json:"u"`
 	Expires  int64  `json:"e"` // unix milliseconds
 	Nonce    string `json:"n"`
+	// Kind is the challenge the session answers ("" in sessions made
+	// before it existed: NEW_PASSWORD_REQUIRED), Choices the factors of a
+	// SELECT_MFA_TYPE session (mfa_session.go).
+	Kind    string   `json:"k,omitempty"`
+	Choices []string `json:"o,omitempty"`
 }
 
 func (s *Service) sessionMAC(payload []byte) []byte {
@@ -29,16 +35,37 @@ func (s *Service) sessionMAC(payload []byte) []byte {
 }
 
 func (s *Service) newSession(c *clientView, username string, now time.Time) string {
-	cs := challengeSession{Pool: c.pool.ID, Client: c.ID, Username: username, Nonce: randomToken(12),
-		Expires: now.Add(time.Duration(c.doc.AuthSessionValidity) * time.Minute).UnixMilli()}
+	tok, _ := s.sealSession(c, username, "", nil, now)
+	return tok
+}
+
+// sealSession makes a session of c's for username answering the challenge
+// kind, with a fresh nonce and the client's session lifetime, and returns
+// it as a Session string and as the session it holds.
+func (s *Service) sealSession(c *clientView, username, kind string, choices []string, now time.Time) (string, *challengeSession) {
+	cs := &challengeSession{Pool: c.pool.ID, Client: c.ID, Username: username, Nonce: randomToken(12),
+		Expires: now.Add(time.Duration(c.doc.AuthSessionValidity) * time.Minute).UnixMilli(), Kind: kind, Choices: choices}
 	payload, _ := json.Marshal(cs) // a struct of strings and ints always marshals
 	enc := base64.RawURLEncoding
-	return enc.EncodeToString(payload) + "." + enc.EncodeToString(s.sessionMAC(payload))
+	return enc.EncodeToString(payload) + "." + enc.EncodeToString(s.sessionMAC(payload)), cs
 }
 
 // openSession verifies a Session string for client c: tampered, foreign or
 // malformed sessions are "Invalid session for the user."; old ones expired.
 func (s *Service) openSession(c *clientView, tok string, now time.Time) (*challengeSession, error) {
+	cs, err := s.decodeSession(tok, now)
+	if err != nil {
+		return nil, err
+	}
+	if cs.Client != c.ID || cs.Pool != c.pool.ID {
+		return nil, errInvalidSession
+	}
+	return cs, nil
+}
+
+// decodeSession checks a Session string's MAC and expiry, whoever it was
+// issued to.
+func (s *Service) decodeSession(tok string, now time.Time) (*challengeSession, error) {
 	enc := base64.RawURLEncoding
 	p, m, ok := strings.Cut(tok, ".")
 	if !ok {
@@ -50,7 +77,7 @@ func (s *Service) openSession(c *clientView, tok string, now time.Time) (*challe
 		return nil, errInvalidSession
 	}
 	var cs challengeSession
-	if err := json.Unmarshal(payload, &cs); err != nil || cs.Client != c.ID || cs.Pool != c.pool.ID {
+	if err := json.Unmarshal(payload, &cs); err != nil {
 		return nil, errInvalidSession
 	}
 	if now.UnixMilli() > cs.Expires {

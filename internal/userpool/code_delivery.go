@@ -14,6 +14,7 @@ const (
 	kindResendCode      = "RESEND_CODE"
 	kindAdminReset      = "ADMIN_RESET"
 	kindVerifyAttribute = "VERIFY_ATTRIBUTE"
+	kindMFA             = "MFA" // SMS and email MFA codes (mfa_challenge.go)
 )
 
 // target is where one code goes.
@@ -50,20 +51,23 @@ func verified(u *store.User, attr string) (string, bool) {
 }
 
 // recoveryTarget picks where a reset code goes (spec §2.4): mechanisms in
-// priority order, only *verified* attributes qualify; without an
-// AccountRecoverySetting the legacy order is verified phone, then verified
-// email. adminOnly reports the admin_only mechanism.
+// priority order, only *verified* attributes qualify, and with an
+// AccountRecoverySetting not the medium of the user's active SMS or email
+// MFA (mfaBlocksRecovery); without the setting the legacy order is
+// verified phone, then verified email. adminOnly reports the admin_only
+// mechanism.
 func (d *poolDoc) recoveryTarget(u *store.User) (t target, ok, adminOnly bool) {
+	noSMS, noEmail := d.mfaBlocksRecovery(u)
 	for _, n := range d.recoveryOrder() {
 		switch n {
 		case "admin_only":
 			return target{}, false, true
 		case "verified_email":
-			if v, ok := verified(u, "email"); ok {
+			if v, ok := verified(u, "email"); ok && !noEmail {
 				return emailTarget(v), true, false
 			}
 		case "verified_phone_number":
-			if v, ok := verified(u, "phone_number"); ok {
+			if v, ok := verified(u, "phone_number"); ok && !noSMS {
 				return phoneTarget(v), true, false
 			}
 		}

@@ -19,13 +19,17 @@ const (
 	purposeSignUp      codePurpose = "SIGN_UP"      // SignUp, ResendConfirmationCode → ConfirmSignUp
 	purposeVerifyEmail codePurpose = "VERIFY:email" // GetUserAttributeVerificationCode → VerifyUserAttribute
 	purposeVerifyPhone codePurpose = "VERIFY:phone_number"
+	purposeMFA         codePurpose = "MFA" // SMS and email MFA codes; TOTP entries count under it too
 )
 
-// ttl is the code's lifetime: 1 hour for reset codes, 24 hours for sign-up
-// and attribute codes (spec §2.10, DOC).
+// ttl is the code's lifetime: 1 hour for reset codes, 3 minutes for MFA
+// codes, 24 hours for sign-up and attribute codes (spec §2.10, DOC).
 func (p codePurpose) ttl() time.Duration {
-	if p == purposeReset {
+	switch p {
+	case purposeReset:
 		return time.Hour
+	case purposeMFA:
+		return 3 * time.Minute
 	}
 	return 24 * time.Hour
 }

@@ -35,6 +35,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 		SchemaAttributes: buildSchema(in.Schema), AliasAttributes: in.AliasAttributes,
 		UsernameAttributes: in.UsernameAttributes, UsernameConfiguration: in.UsernameConfiguration}}
 	doc.applyDefaults()
+	if err := doc.settleMfa(nil); err != nil {
+		return nil, err
+	}
 	cfg, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err

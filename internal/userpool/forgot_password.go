@@ -147,12 +147,18 @@ func (s *Service) limitedCode(ctx context.Context, now time.Time, pool *poolView
 // its message commit together or not at all. The caller calls queued after
 // the commit.
 func (s *Service) queueCode(ctx context.Context, tx store.Store, now time.Time, pool *poolView, u *store.User, p codePurpose, kind string, o outgoing) error {
+	return s.queueBoundCode(ctx, tx, now, pool, u, p, kind, o, p.boundTo(o.to))
+}
+
+// queueBoundCode is queueCode for a code bound to bind (an address, or an
+// MFA code's challenge session) instead of what p binds it to.
+func (s *Service) queueBoundCode(ctx context.Context, tx store.Store, now time.Time, pool *poolView, u *store.User, p codePurpose, kind string, o outgoing, bind string) error {
 	code := s.newCode()
 	subject, body := o.fill(code)
 	t := o.target
 	from, replyTo := pool.doc.emailSender()
 	c := &store.Code{PoolID: pool.ID, Username: u.Username, Purpose: string(p), Attribute: t.attr,
-		MAC: s.codeMAC(pool.ID, u.Username, p, p.boundTo(t.to), code), CreatedAt: now, ExpiresAt: now.Add(p.ttl())}
+		MAC: s.codeMAC(pool.ID, u.Username, p, bind, code), CreatedAt: now, ExpiresAt: now.Add(p.ttl())}
 	if err := tx.PutCode(ctx, c); err != nil {
 		return err
 	}

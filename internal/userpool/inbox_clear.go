@@ -6,7 +6,7 @@ import "context"
 // operation that sent it), for validating a filter: an unknown one would
 // silently match nothing.
 func MessagePurposes() []string {
-	return []string{kindForgotPassword, kindSignUp, kindResendCode, kindAdminReset, kindVerifyAttribute, kindAdminCreateUser}
+	return []string{kindForgotPassword, kindSignUp, kindResendCode, kindAdminReset, kindVerifyAttribute, kindAdminCreateUser, kindMFA}
 }
 
 // ClearInbox deletes the finished messages of a pool (kept for the inbox,

@@ -107,6 +107,9 @@ type ImmutablePoolSettings struct {
 type poolDoc struct {
 	PoolSettings
 	ImmutablePoolSettings
+	// MFA is the MFA configuration DescribeUserPool does not show
+	// (mfa_pool_config.go).
+	MFA *poolMFA `json:"Mfa,omitempty"`
 }
 
 // Cognito's defaults (spec §2.11, §3.3; DescribeUserPool samples in the AWS

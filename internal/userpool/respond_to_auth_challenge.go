@@ -27,7 +27,7 @@ type AdminRespondToAuthChallengeInput struct {
 }
 
 // RespondToAuthChallenge answers PASSWORD_VERIFIER (USER_SRP_AUTH's proof,
-// srp_auth.go) and NEW_PASSWORD_REQUIRED.
+// srp_auth.go), NEW_PASSWORD_REQUIRED and the MFA challenges (mfa_respond.go).
 func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
 	c, err := s.loadClient(ctx, s.store, in.ClientId)
 	if err != nil {
@@ -49,6 +49,9 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 	if in.ChallengeName == "PASSWORD_VERIFIER" {
 		return s.passwordVerifier(ctx, c, in.ChallengeResponses)
 	}
+	if isMfaChallenge(in.ChallengeName) {
+		return s.respondMfa(ctx, c, in) // mfa_respond.go
+	}
 	if in.ChallengeName != "NEW_PASSWORD_REQUIRED" {
 		return nil, errUnknownChallenge
 	}
@@ -57,7 +60,7 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 		return nil, errMissingUsername
 	}
 	now := s.now()
-	sess, err := s.openSession(c, in.Session, now)
+	sess, err := s.openKindSession(c, in.Session, kindNewPassword, now)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +80,10 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 		return nil, err
 	}
 	cred.deriveFor(c.pool.ID, sess.Username) // outside the transaction
-	u, err := s.mutateUserAt(ctx, now, c.pool.ID, sess.Username, func(_ store.Store, p *poolView, u *store.User) error {
+	u, err := s.mutateUserAt(ctx, now, c.pool.ID, sess.Username, func(tx store.Store, p *poolView, u *store.User) error {
+		if err := useSession(ctx, tx, sess); err != nil {
+			return err
+		}
 		if u.Status != StatusForceChangePassword {
 			return errInvalidSession // the challenge was already answered
 		}
@@ -92,7 +98,7 @@ func (s *Service) respond(ctx context.Context, c *clientView, in *RespondToAuthC
 	if err != nil {
 		return nil, err
 	}
-	return s.issue(ctx, c, u, now, nil)
+	return s.completeSignIn(ctx, c, u, now, nil, false)
 }
 
 // challengeAttributes collects "userAttributes.<name>" responses.

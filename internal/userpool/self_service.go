@@ -20,15 +20,20 @@ type AccessTokenInput struct {
 type GetUserOutput struct {
 	Username       string          `json:"Username"`
 	UserAttributes []AttributeType `json:"UserAttributes"`
+	userMFAView
 }
 
-// GetUser returns the signed-in user.
+// GetUser returns the signed-in user, with its MFA settings.
 func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOutput, error) {
 	a, err := s.verifyAccessToken(ctx, s.now(), in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	return &GetUserOutput{Username: a.user.Username, UserAttributes: wireAttributes(a.user.Attributes)}, nil
+	mfa, err := mfaView(a.user)
+	if err != nil {
+		return nil, err
+	}
+	return &GetUserOutput{Username: a.user.Username, UserAttributes: wireAttributes(a.user.Attributes), userMFAView: mfa}, nil
 }
 
 // GlobalSignOut revokes every refresh token of the user and so every access

@@ -172,7 +172,7 @@ func (s *Service) passwordVerifier(ctx context.Context, c *clientView, r map[str
 	if !s.srpProven(c, u, blk, ans, signedAt) {
 		return nil, errIncorrectCredentials
 	}
-	return s.afterPassword(ctx, now, c, u)
+	return s.afterPassword(ctx, now, c, u, false) // answers RespondToAuthChallenge
 }
 
 // srpNames checks that the answer's USERNAME names the block's user (the

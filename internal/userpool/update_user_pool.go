@@ -29,6 +29,9 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (
 		doc.UserPoolTags = p.doc.UserPoolTags // tags are managed by TagResource, not reset here
 	}
 	doc.applyDefaults()
+	if err := doc.settleMfa(p.doc.MFA); err != nil {
+		return nil, err
+	}
 	cfg, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
