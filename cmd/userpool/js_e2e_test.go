@@ -204,3 +204,62 @@ func TestSRPVectorsFromPinnedLibraries(t *testing.T) {
 		t.Fatalf("srp-vectors.mjs now computes other values than internal/srp/testdata/vectors.json holds:\n%s", out)
 	}
 }
+
+// TestAmplifyMfa: Amplify v6, unmodified, through the MFA steps an app
+// shows: setUpTOTP / verifyTOTPSetup / updateMFAPreference with a TOTP
+// computed from the shared secret, then a sign-in answered with
+// confirmSignIn (CONFIRM_SIGN_IN_WITH_TOTP_CODE); and a user with SMS MFA
+// whose code is read from the development inbox
+// (CONFIRM_SIGN_IN_WITH_SMS_CODE). Both sign-ins are SRP first.
+func TestAmplifyMfa(t *testing.T) {
+	t.Parallel()
+	dir := jsDir(t)
+	url := startServe(t, "--dev")
+	sdk := sdkFor(url)
+	ctx := t.Context()
+	pool, err := sdk.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("mfa"),
+		SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms"),
+			ExternalId: aws.String("ext-1"), SnsRegion: aws.String("us-east-1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := aws.ToString(pool.UserPool.Id)
+	if _, err := sdk.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(poolID),
+		MfaConfiguration: types.UserPoolMfaTypeOptional, SmsMfaConfiguration: &types.SmsMfaConfigType{},
+		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}); err != nil {
+		t.Fatal(err)
+	}
+	client, err := sdk.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientID := aws.ToString(client.UserPoolClient.ClientId)
+	const pw = "Mfa-Passw0rd!"
+	for _, name := range []string{"tom", "sue"} {
+		if _, err := sdk.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String(name),
+			MessageAction: types.MessageActionTypeSuppress, UserAttributes: []types.AttributeType{
+				{Name: aws.String("phone_number"), Value: aws.String("+14155550123")},
+				{Name: aws.String("phone_number_verified"), Value: aws.String("true")}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sdk.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: aws.String(poolID), Username: aws.String(name),
+			Password: aws.String(pw), Permanent: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sdk.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(poolID),
+		Username: aws.String("sue"), SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true, PreferredMfa: true}}); err != nil {
+		t.Fatal(err)
+	}
+	got := runFlow(t, dir, url, poolID, clientID,
+		jsStep{Lib: "amplify", Op: "totpFlow", User: "tom", Password: pw},
+		jsStep{Lib: "amplify", Op: "signInCode", User: "sue", Password: pw})
+	signedIn(t, got[0], "tom")
+	if got[0].Flow != "CONFIRM_SIGN_IN_WITH_TOTP_CODE" {
+		t.Fatalf("totpFlow: %+v", got[0])
+	}
+	signedIn(t, got[1], "sue")
+	if got[1].Flow != "CONFIRM_SIGN_IN_WITH_SMS_CODE" {
+		t.Fatalf("signInCode: %+v", got[1])
+	}
+}

@@ -12,8 +12,12 @@
 // confirmResetPassword (with "code"). A line is {"ok":true,...} or
 // {"ok":false,"name":<Cognito exception>,"message":...}.
 import { Amplify } from 'aws-amplify';
-import { signIn, signOut, fetchAuthSession, resetPassword, confirmResetPassword } from 'aws-amplify/auth';
+import {
+	signIn, signOut, fetchAuthSession, resetPassword, confirmResetPassword, confirmSignIn,
+	setUpTOTP, verifyTOTPSetup, updateMFAPreference,
+} from 'aws-amplify/auth';
 import cij from 'amazon-cognito-identity-js';
+import { createHmac } from 'node:crypto';
 
 const { USERPOOL_ENDPOINT: endpoint, POOL_ID: userPoolId, CLIENT_ID: clientId } = process.env;
 if (!endpoint || !userPoolId || !clientId || process.argv.length !== 3) {
@@ -24,6 +28,30 @@ if (!endpoint || !userPoolId || !clientId || process.argv.length !== 3) {
 const base = endpoint.endsWith('/') ? endpoint : endpoint + '/';
 
 Amplify.configure({ Auth: { Cognito: { userPoolId, userPoolClientId: clientId, userPoolEndpoint: base } } });
+
+// totp is RFC 6238 (HMAC-SHA1, 6 digits, 30 s) over a base32 secret, as an
+// authenticator app computes it; at is a time in milliseconds.
+function totp(secret, at) {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = '';
+	for (const ch of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+	const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+	const counter = Buffer.alloc(8);
+	counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)));
+	const mac = createHmac('sha1', key).update(counter).digest();
+	const o = mac[mac.length - 1] & 15;
+	return String((mac.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+// newestMfaCode reads the user's newest MFA code from the development API,
+// as a test author would.
+async function newestMfaCode(user) {
+	const q = new URLSearchParams({ userPoolId, username: user, purpose: 'MFA', limit: '1' });
+	const r = await fetch(`${base}_userpool/messages?${q}`);
+	const { messages } = await r.json();
+	if (!messages?.length) throw new Error('no MFA message in the development inbox');
+	return messages[0].code;
+}
 
 const payload = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
 
@@ -38,6 +66,38 @@ const amplify = {
 	async resetPassword({ user }) {
 		const out = await resetPassword({ username: user });
 		return { nextStep: out.nextStep.resetPasswordStep, medium: out.nextStep.codeDeliveryDetails?.deliveryMedium };
+	},
+	// totpFlow: sign in, set up an authenticator (setUpTOTP,
+	// verifyTOTPSetup), prefer it, sign out; then sign in again and answer
+	// the TOTP challenge with confirmSignIn and a code of the next step
+	// (the setup's code is used once).
+	async totpFlow({ user, password }) {
+		const first = await signIn({ username: user, password });
+		if (!first.isSignedIn) return { signedIn: false, nextStep: first.nextStep.signInStep };
+		const details = await setUpTOTP();
+		const secret = details.sharedSecret;
+		await verifyTOTPSetup({ code: totp(secret, Date.now()) });
+		await updateMFAPreference({ totp: 'PREFERRED' });
+		await signOut();
+		const again = await signIn({ username: user, password });
+		if (again.nextStep.signInStep !== 'CONFIRM_SIGN_IN_WITH_TOTP_CODE') return { signedIn: false, nextStep: again.nextStep.signInStep };
+		const done = await confirmSignIn({ challengeResponse: totp(secret, Date.now() + 30000) });
+		if (!done.isSignedIn) return { signedIn: false, nextStep: done.nextStep.signInStep };
+		const { tokens } = await fetchAuthSession();
+		await signOut();
+		return { signedIn: true, username: tokens.accessToken.payload.username, flow: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' };
+	},
+	// signInCode: sign in, expect an SMS or email code challenge, read the
+	// code from the development inbox and answer it with confirmSignIn.
+	async signInCode({ user, password }) {
+		const out = await signIn({ username: user, password });
+		const step = out.nextStep.signInStep;
+		if (step !== 'CONFIRM_SIGN_IN_WITH_SMS_CODE' && step !== 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE') return { signedIn: out.isSignedIn, nextStep: step };
+		const done = await confirmSignIn({ challengeResponse: await newestMfaCode(user) });
+		if (!done.isSignedIn) return { signedIn: false, nextStep: done.nextStep.signInStep };
+		const { tokens } = await fetchAuthSession();
+		await signOut();
+		return { signedIn: true, username: tokens.accessToken.payload.username, flow: step };
 	},
 	async confirmResetPassword({ user, password, code }) {
 		await confirmResetPassword({ username: user, newPassword: password, confirmationCode: code });
