@@ -63,6 +63,15 @@ func buildSchema(given []SchemaAttributeType) []SchemaAttributeType {
 			if g.Mutable != nil {
 				schema[i].Mutable = g.Mutable
 			}
+			// Constraints given for a standard attribute are kept as set: a
+			// pool made with email 5..254 describes email as 5..254 (the
+			// Terraform provider compares them and would see drift).
+			if g.StringAttributeConstraints != nil && schema[i].AttributeDataType == "String" {
+				schema[i].StringAttributeConstraints = g.StringAttributeConstraints
+			}
+			if len(g.NumberAttributeConstraints) > 0 && schema[i].AttributeDataType == "Number" {
+				schema[i].NumberAttributeConstraints = g.NumberAttributeConstraints
+			}
 			continue
 		}
 		c := g
