@@ -34,28 +34,25 @@ func (s *Service) memberAt(ctx context.Context, st store.Store, in *GroupMemberI
 // AdminAddUserToGroup adds the user to the group; adding a member again
 // succeeds and changes nothing.
 func (s *Service) AdminAddUserToGroup(ctx context.Context, in *GroupMemberInput) (*Empty, error) {
-	err := s.store.Tx(ctx, func(tx store.Store) error {
-		u, err := s.memberAt(ctx, tx, in)
-		if err != nil {
-			return err
-		}
-		return tx.AddUserToGroup(ctx, in.UserPoolId, in.GroupName, u.Username)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &Empty{}, nil
+	return s.changeMembership(ctx, in, store.Store.AddUserToGroup)
 }
 
 // AdminRemoveUserFromGroup removes the user from the group; removing a
 // user who is not in it succeeds (the group and the user must exist).
 func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *GroupMemberInput) (*Empty, error) {
+	return s.changeMembership(ctx, in, store.Store.RemoveUserFromGroup)
+}
+
+// changeMembership resolves the group and the user and applies change
+// (a store method) to them, in one transaction.
+func (s *Service) changeMembership(ctx context.Context, in *GroupMemberInput,
+	change func(st store.Store, ctx context.Context, poolID, group, username string) error) (*Empty, error) {
 	err := s.store.Tx(ctx, func(tx store.Store) error {
 		u, err := s.memberAt(ctx, tx, in)
 		if err != nil {
 			return err
 		}
-		return tx.RemoveUserFromGroup(ctx, in.UserPoolId, in.GroupName, u.Username)
+		return change(tx, ctx, in.UserPoolId, in.GroupName, u.Username)
 	})
 	if err != nil {
 		return nil, err
