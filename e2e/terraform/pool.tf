@@ -63,7 +63,7 @@ resource "aws_cognito_user_pool" "main" {
   }
 
   tags = {
-    team = "identity" # the tags helper makes this change on update
+    team = var.update ? "identity-2" : "identity"
   }
 }
 

@@ -101,5 +101,19 @@ func routes(s *userpool.Service) map[string]handler {
 		"VerifySoftwareToken":       op(s.VerifySoftwareToken),
 		"SetUserMFAPreference":      op(s.SetUserMFAPreference),
 		"AdminSetUserMFAPreference": op(s.AdminSetUserMFAPreference),
+		// Groups and their members (issue 16).
+		"CreateGroup":              op(s.CreateGroup),
+		"GetGroup":                 op(s.GetGroup),
+		"UpdateGroup":              op(s.UpdateGroup),
+		"DeleteGroup":              op(s.DeleteGroup),
+		"ListGroups":               op(s.ListGroups),
+		"AdminAddUserToGroup":      op(s.AdminAddUserToGroup),
+		"AdminRemoveUserFromGroup": op(s.AdminRemoveUserFromGroup),
+		"AdminListGroupsForUser":   op(s.AdminListGroupsForUser),
+		"ListUsersInGroup":         op(s.ListUsersInGroup),
+		// Tags of pools (issue 16).
+		"TagResource":         op(s.TagResource),
+		"UntagResource":       op(s.UntagResource),
+		"ListTagsForResource": op(s.ListTagsForResource),
 	}
 }

@@ -58,8 +58,8 @@ func TestWireErrors(t *testing.T) {
 			`{"__type":"InvalidParameterException","message":"1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null"}`},
 		{"unknown client", tp + "InitiateAuth", amzJSON, `{"ClientId":"nosuchclient","AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"u","PASSWORD":"p"}}`, 400,
 			"ResourceNotFoundException:", `{"__type":"ResourceNotFoundException","message":"User pool client nosuchclient does not exist."}`},
-		{"modelled but not implemented", tp + "CreateGroup", amzJSON, `{"GroupName":"g","UserPoolId":"us-east-1_abc"}`, 400,
-			"UnsupportedOperationException:", `{"__type":"UnsupportedOperationException","message":"userpool does not implement CreateGroup."}`},
+		{"modelled but not implemented", tp + "AdminListDevices", amzJSON, `{"Username":"u","UserPoolId":"us-east-1_abc"}`, 400,
+			"UnsupportedOperationException:", `{"__type":"UnsupportedOperationException","message":"userpool does not implement AdminListDevices."}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

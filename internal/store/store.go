@@ -224,7 +224,8 @@ type MessageFilter struct {
 // a string the model does not pattern-check hold NUL (U+0000) as well:
 // attribute names and values, user key values, code attributes, every text
 // of a message (username, destination, subject, body, code, From, ReplyTo,
-// LastError) and delivery attempt errors; attempt subjects are any bytes.
+// LastError), delivery attempt errors and group descriptions; attempt
+// subjects are any bytes.
 // IDs, pool and client names, usernames and the domain's own constants
 // (statuses, kinds, purposes) need not hold NUL: the domain layer only
 // stores ones that passed the model's patterns, which exclude it.
@@ -280,7 +281,8 @@ type Store interface {
 	// UpdatePool replaces Name, Config and UpdatedAt; ErrNotFound if absent.
 	UpdatePool(ctx context.Context, p *Pool) error
 	// DeletePool removes the pool and everything in it (clients, users,
-	// tokens, keys, codes, attempts) but not its outbox messages;
+	// tokens, keys, codes, attempts, groups and memberships) but not its
+	// outbox messages;
 	// ErrNotFound if absent.
 	DeletePool(ctx context.Context, id string) error
 	// ListPools returns up to limit pools with ID > afterID, ordered by ID.
@@ -308,8 +310,8 @@ type Store interface {
 	// Username), including its full set of Keys; *KeyConflictError as in
 	// CreateUser; ErrNotFound if absent.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes the user, its keys, refresh tokens and codes;
-	// ErrNotFound if absent.
+	// DeleteUser removes the user, its keys, refresh tokens, codes and
+	// group memberships; ErrNotFound if absent.
 	DeleteUser(ctx context.Context, poolID, username string) error
 	// ListUsers returns up to limit users of the pool with Username > afterUsername,
 	// ordered by Username (byte order).
@@ -450,6 +452,8 @@ type Store interface {
 	TimeRules
 	// Once: single-use tokens (once.go).
 	Once
+	// Groups: a pool's groups and their members (groups.go).
+	Groups
 
 	// Close releases the store's resources.
 	Close() error

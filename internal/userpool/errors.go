@@ -36,6 +36,7 @@ const (
 	InvalidLambdaResponse    = "InvalidLambdaResponseException"
 	UnexpectedLambda         = "UnexpectedLambdaException"
 	UnauthorizedException    = "UnauthorizedException"
+	GroupExists              = "GroupExistsException"
 )
 
 func newErr(code, format string, args ...any) *Error {
@@ -313,4 +314,23 @@ var (
 // challenge needs, in the form of "Missing required parameter USERNAME".
 func errMissingChallengeParam(name string) *Error {
 	return newErr(InvalidParameter, "Missing required parameter %s", name)
+}
+
+// Groups and tags (issue 16). Sources as above: OBS = seen from Cognito in
+// a public report (named); UNVERIFIED = our best choice.
+var (
+	// OBS amplify-cli#2214 (AdminAddUserToGroup on a missing group); used
+	// for every operation on a missing group by analogy.
+	errGroupNotFound = newErr(ResourceNotFound, "Group not found.")
+)
+
+// errGroupExists is CreateGroup on a taken name (text UNVERIFIED).
+func errGroupExists(name string) *Error {
+	return newErr(GroupExists, "A group with the name %s already exists.", name)
+}
+
+// errNotPoolArn is a tagging call on an ARN that is not a user pool of this
+// region and account (exception and text UNVERIFIED).
+func errNotPoolArn(arn string) *Error {
+	return newErr(InvalidParameter, "%s is not a valid user pool ARN.", arn)
 }

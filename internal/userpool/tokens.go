@@ -135,6 +135,10 @@ func (s *Service) mintTokens(ctx context.Context, c *clientView, u *store.User, 
 	if err != nil {
 		return nil, err
 	}
+	groups, err := s.userTokenGroups(ctx, c.pool.ID, u.Username)
+	if err != nil {
+		return nil, err
+	}
 	eventID := uuid.NewString()
 	base := func(use string, ttl time.Duration) jwt.MapClaims {
 		return jwt.MapClaims{"sub": u.Sub, "iss": s.issuer(c.pool.ID), "token_use": use,
@@ -154,6 +158,7 @@ func (s *Service) mintTokens(ctx context.Context, c *clientView, u *store.User, 
 		}
 		id[a.Name] = claimValue(a)
 	}
+	groups.addTo(access, id)
 	at, err := sign(k, access)
 	if err != nil {
 		return nil, err
