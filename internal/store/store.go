@@ -450,6 +450,9 @@ type Store interface {
 	TimeRules
 	// Once: single-use tokens (once.go).
 	Once
+	// Federation: identity providers, resource servers, UI customizations
+	// and domains (federation.go).
+	Federation
 
 	// Close releases the store's resources.
 	Close() error

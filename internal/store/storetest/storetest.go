@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Strings", stringTests},
 		{"Inbox", inboxTests},
 		{"Once", onceTests},
+		{"Federation", federationTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
