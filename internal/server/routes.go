@@ -101,5 +101,12 @@ func routes(s *userpool.Service) map[string]handler {
 		"VerifySoftwareToken":       op(s.VerifySoftwareToken),
 		"SetUserMFAPreference":      op(s.SetUserMFAPreference),
 		"AdminSetUserMFAPreference": op(s.AdminSetUserMFAPreference),
+		// Federation and hosted UI settings (issue 16): identity providers.
+		"CreateIdentityProvider":          op(s.CreateIdentityProvider),
+		"DescribeIdentityProvider":        op(s.DescribeIdentityProvider),
+		"UpdateIdentityProvider":          op(s.UpdateIdentityProvider),
+		"DeleteIdentityProvider":          op(s.DeleteIdentityProvider),
+		"ListIdentityProviders":           op(s.ListIdentityProviders),
+		"GetIdentityProviderByIdentifier": op(s.GetIdentityProviderByIdentifier),
 	}
 }
