@@ -331,7 +331,7 @@ var (
 	errDomainCharacters = newErr(InvalidParameter, "The domain name contains an invalid character. Domain names can only contain lower-case letters, numbers, and hyphens. Please enter a different name that follows this format: ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$")
 	// OBS: terraform-provider-aws#16479, aws-nuke#330.
 	errPoolHasDomainOnDelete = newErr(InvalidParameter, "User pool cannot be deleted. It has a domain configured that should be deleted first.")
-	errDomainNotInPool       = newErr(InvalidParameter, "No such domain or user pool exists.") // UNVERIFIED
+	errDomainNotInPool       = newErr(InvalidParameter, "No such domain or user pool exists.")                // UNVERIFIED
 	errCustomDomainName      = newErr(InvalidParameter, "The custom domain name is not a valid domain name.") // UNVERIFIED
 	// OBS: amazon-connect/voicemail-for-amazon-connect#5, SetUICustomization
 	// on a pool whose domain was never created.
