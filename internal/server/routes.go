@@ -108,5 +108,10 @@ func routes(s *userpool.Service) map[string]handler {
 		"DeleteIdentityProvider":          op(s.DeleteIdentityProvider),
 		"ListIdentityProviders":           op(s.ListIdentityProviders),
 		"GetIdentityProviderByIdentifier": op(s.GetIdentityProviderByIdentifier),
+		// Federation and hosted UI settings (issue 16): domains.
+		"CreateUserPoolDomain":   op(s.CreateUserPoolDomain),
+		"DescribeUserPoolDomain": op(s.DescribeUserPoolDomain),
+		"UpdateUserPoolDomain":   op(s.UpdateUserPoolDomain),
+		"DeleteUserPoolDomain":   op(s.DeleteUserPoolDomain),
 	}
 }
