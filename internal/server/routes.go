@@ -113,5 +113,13 @@ func routes(s *userpool.Service) map[string]handler {
 		"DescribeUserPoolDomain": op(s.DescribeUserPoolDomain),
 		"UpdateUserPoolDomain":   op(s.UpdateUserPoolDomain),
 		"DeleteUserPoolDomain":   op(s.DeleteUserPoolDomain),
+		// Federation and hosted UI settings (issue 16): resource servers and UI customization.
+		"CreateResourceServer":   op(s.CreateResourceServer),
+		"DescribeResourceServer": op(s.DescribeResourceServer),
+		"UpdateResourceServer":   op(s.UpdateResourceServer),
+		"DeleteResourceServer":   op(s.DeleteResourceServer),
+		"ListResourceServers":    op(s.ListResourceServers),
+		"GetUICustomization":     op(s.GetUICustomization),
+		"SetUICustomization":     op(s.SetUICustomization),
 	}
 }
