@@ -12,24 +12,27 @@ import (
 // Identity providers of a pool (issue 16): stored as Cognito answers them
 // (idp_details.go); federation itself is issue 17's.
 
-// idpDoc is the stored identity provider.
-type idpDoc struct {
-	ProviderType     string            `json:"ProviderType"`
+// idpMembers are what requests set and responses answer of a provider.
+type idpMembers struct {
 	ProviderDetails  map[string]string `json:"ProviderDetails"`
 	AttributeMapping map[string]string `json:"AttributeMapping"`
 	IdpIdentifiers   []string          `json:"IdpIdentifiers"`
 }
 
+// idpDoc is the stored identity provider.
+type idpDoc struct {
+	ProviderType string `json:"ProviderType"`
+	idpMembers
+}
+
 // IdentityProviderType is an identity provider as Cognito describes it.
 type IdentityProviderType struct {
-	UserPoolId       string            `json:"UserPoolId"`
-	ProviderName     string            `json:"ProviderName"`
-	ProviderType     string            `json:"ProviderType"`
-	ProviderDetails  map[string]string `json:"ProviderDetails"`
-	AttributeMapping map[string]string `json:"AttributeMapping"`
-	IdpIdentifiers   []string          `json:"IdpIdentifiers"`
-	LastModifiedDate *Timestamp        `json:"LastModifiedDate"`
-	CreationDate     *Timestamp        `json:"CreationDate"`
+	UserPoolId   string `json:"UserPoolId"`
+	ProviderName string `json:"ProviderName"`
+	ProviderType string `json:"ProviderType"`
+	idpMembers
+	LastModifiedDate *Timestamp `json:"LastModifiedDate"`
+	CreationDate     *Timestamp `json:"CreationDate"`
 }
 
 // IdentityProviderOutput is the response of every operation that returns
@@ -48,18 +51,16 @@ func idpType(it *store.PoolItem, d *idpDoc) *IdentityProviderOutput {
 		ids = []string{}
 	}
 	return &IdentityProviderOutput{IdentityProvider: &IdentityProviderType{UserPoolId: it.PoolID, ProviderName: it.Name,
-		ProviderType: d.ProviderType, ProviderDetails: details, AttributeMapping: d.AttributeMapping, IdpIdentifiers: ids,
+		ProviderType: d.ProviderType, idpMembers: idpMembers{ProviderDetails: details, AttributeMapping: d.AttributeMapping, IdpIdentifiers: ids},
 		LastModifiedDate: ts(it.UpdatedAt), CreationDate: ts(it.CreatedAt)}}
 }
 
 // CreateIdentityProviderInput is the CreateIdentityProvider request.
 type CreateIdentityProviderInput struct {
-	UserPoolId       string            `json:"UserPoolId"`
-	ProviderName     string            `json:"ProviderName"`
-	ProviderType     string            `json:"ProviderType"`
-	ProviderDetails  map[string]string `json:"ProviderDetails"`
-	AttributeMapping map[string]string `json:"AttributeMapping"`
-	IdpIdentifiers   []string          `json:"IdpIdentifiers"`
+	UserPoolId   string `json:"UserPoolId"`
+	ProviderName string `json:"ProviderName"`
+	ProviderType string `json:"ProviderType"`
+	idpMembers
 }
 
 // CreateIdentityProvider adds a provider to a pool. Names are unique in the
@@ -72,8 +73,8 @@ func (s *Service) CreateIdentityProvider(ctx context.Context, in *CreateIdentity
 		return nil, errProviderNameType(in.ProviderName, in.ProviderType)
 	}
 	now := s.now()
-	doc := &idpDoc{ProviderType: in.ProviderType, ProviderDetails: withAddedDetails(in.ProviderType, in.ProviderDetails),
-		AttributeMapping: withUsernameMapping(in.ProviderType, in.AttributeMapping), IdpIdentifiers: in.IdpIdentifiers}
+	doc := &idpDoc{ProviderType: in.ProviderType, idpMembers: idpMembers{ProviderDetails: withAddedDetails(in.ProviderType, in.ProviderDetails),
+		AttributeMapping: withUsernameMapping(in.ProviderType, in.AttributeMapping), IdpIdentifiers: in.IdpIdentifiers}}
 	if in.ProviderType == "SAML" {
 		cert, err := newEncryptionCertificate(in.UserPoolId, now)
 		if err != nil {

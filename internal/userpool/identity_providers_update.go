@@ -11,11 +11,9 @@ import (
 
 // UpdateIdentityProviderInput is the UpdateIdentityProvider request.
 type UpdateIdentityProviderInput struct {
-	UserPoolId       string            `json:"UserPoolId"`
-	ProviderName     string            `json:"ProviderName"`
-	ProviderDetails  map[string]string `json:"ProviderDetails"`
-	AttributeMapping map[string]string `json:"AttributeMapping"`
-	IdpIdentifiers   []string          `json:"IdpIdentifiers"`
+	UserPoolId   string `json:"UserPoolId"`
+	ProviderName string `json:"ProviderName"`
+	idpMembers
 }
 
 // UpdateIdentityProvider replaces the members the request gives and keeps
