@@ -652,7 +652,7 @@ var shapes = [...]shape{
 		{"Salt", 296, false, false},
 	}},
 	/* 138 */ {name: "Document", typ: typeStructure, document: true},
-	/* 139 */ {name: "DomainType", typ: typeString, min: 1, hasMin: true, max: 63, hasMax: true, pattern: 30},
+	/* 139 */ {name: "DomainType", typ: typeString, min: 1, hasMin: true, max: 63, hasMax: true},
 	/* 140 */ {name: "EmailAddressType", typ: typeString, pattern: 14},
 	/* 141 */ {name: "EmailConfigurationType", typ: typeStructure, members: []member{
 		{"SourceArn", 45, false, false},

@@ -115,5 +115,25 @@ func routes(s *userpool.Service) map[string]handler {
 		"TagResource":         op(s.TagResource),
 		"UntagResource":       op(s.UntagResource),
 		"ListTagsForResource": op(s.ListTagsForResource),
+		// Federation and hosted UI settings (issue 16): identity providers.
+		"CreateIdentityProvider":          op(s.CreateIdentityProvider),
+		"DescribeIdentityProvider":        op(s.DescribeIdentityProvider),
+		"UpdateIdentityProvider":          op(s.UpdateIdentityProvider),
+		"DeleteIdentityProvider":          op(s.DeleteIdentityProvider),
+		"ListIdentityProviders":           op(s.ListIdentityProviders),
+		"GetIdentityProviderByIdentifier": op(s.GetIdentityProviderByIdentifier),
+		// Federation and hosted UI settings (issue 16): domains.
+		"CreateUserPoolDomain":   op(s.CreateUserPoolDomain),
+		"DescribeUserPoolDomain": op(s.DescribeUserPoolDomain),
+		"UpdateUserPoolDomain":   op(s.UpdateUserPoolDomain),
+		"DeleteUserPoolDomain":   op(s.DeleteUserPoolDomain),
+		// Federation and hosted UI settings (issue 16): resource servers and UI customization.
+		"CreateResourceServer":   op(s.CreateResourceServer),
+		"DescribeResourceServer": op(s.DescribeResourceServer),
+		"UpdateResourceServer":   op(s.UpdateResourceServer),
+		"DeleteResourceServer":   op(s.DeleteResourceServer),
+		"ListResourceServers":    op(s.ListResourceServers),
+		"GetUICustomization":     op(s.GetUICustomization),
+		"SetUICustomization":     op(s.SetUICustomization),
 	}
 }

@@ -454,6 +454,9 @@ type Store interface {
 	Once
 	// Groups: a pool's groups and their members (groups.go).
 	Groups
+	// Federation: identity providers, resource servers, UI customizations
+	// and domains (federation.go).
+	Federation
 
 	// Close releases the store's resources.
 	Close() error

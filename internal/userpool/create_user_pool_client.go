@@ -48,6 +48,9 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 	if err := in.ClientSettings.checkValidity(); err != nil {
 		return nil, err
 	}
+	if err := s.checkOAuth(ctx, in.UserPoolId, &in.ClientSettings); err != nil {
+		return nil, err
+	}
 	secret := ""
 	switch {
 	case in.ClientSecret != "":

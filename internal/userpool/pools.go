@@ -48,6 +48,9 @@ type UserPoolType struct {
 	CreationDate           *Timestamp `json:"CreationDate"`
 	LastModifiedDate       *Timestamp `json:"LastModifiedDate"`
 	EstimatedNumberOfUsers int64      `json:"EstimatedNumberOfUsers"`
+	// Domain and CustomDomain are the pool's domains (domains.go).
+	Domain       string `json:"Domain,omitempty"`
+	CustomDomain string `json:"CustomDomain,omitempty"`
 	PoolSettings
 	ImmutablePoolSettings
 }
@@ -57,9 +60,13 @@ func (s *Service) describe(ctx context.Context, st store.Store, p *poolView) (*U
 	if err != nil {
 		return nil, err
 	}
+	prefix, custom, err := poolDomains(ctx, st, p.ID)
+	if err != nil {
+		return nil, err
+	}
 	return &UserPoolType{Id: p.ID, Name: p.rec.Name, Arn: s.poolArn(p.ID),
 		CreationDate: ts(p.rec.CreatedAt), LastModifiedDate: ts(p.rec.UpdatedAt),
-		EstimatedNumberOfUsers: n, PoolSettings: p.doc.PoolSettings, ImmutablePoolSettings: p.doc.ImmutablePoolSettings}, nil
+		EstimatedNumberOfUsers: n, Domain: prefix, CustomDomain: custom, PoolSettings: p.doc.PoolSettings, ImmutablePoolSettings: p.doc.ImmutablePoolSettings}, nil
 }
 
 // DescribeUserPoolInput is the DescribeUserPool request.
@@ -99,6 +106,11 @@ func (s *Service) DeleteUserPool(ctx context.Context, in *DeleteUserPoolInput) (
 	}
 	if p.doc.DeletionProtection == "ACTIVE" {
 		return nil, errDeletionProtected
+	}
+	if prefix, custom, err := poolDomains(ctx, s.store, p.ID); err != nil {
+		return nil, err
+	} else if prefix != "" || custom != "" {
+		return nil, errPoolHasDomainOnDelete
 	}
 	if err := s.store.DeletePool(ctx, p.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err

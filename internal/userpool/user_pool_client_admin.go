@@ -54,6 +54,9 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolCl
 	if err := in.ClientSettings.checkValidity(); err != nil {
 		return nil, err
 	}
+	if err := s.checkOAuth(ctx, in.UserPoolId, &in.ClientSettings); err != nil {
+		return nil, err
+	}
 	cfg, err := json.Marshal(&in.ClientSettings)
 	if err != nil {
 		return nil, err

@@ -74,7 +74,7 @@ func emitShapes(b *bytes.Buffer, m *model, names []string, index map[string]int,
 		if s.Max != nil {
 			add("max: %s, hasMax: true", s.Max)
 		}
-		if s.Pattern != nil {
+		if s.Pattern != nil && unenforcedPatterns[name] == "" {
 			add("pattern: %d", patIndex[*s.Pattern])
 		}
 		if len(s.Enum) > 0 {
@@ -92,6 +92,18 @@ func emitShapes(b *bytes.Buffer, m *model, names []string, index map[string]int,
 		fmt.Fprintf(b, "/* %d */ {%s},\n", i, strings.Join(fields, ", "))
 	}
 	b.WriteString("}\n\n")
+}
+
+// unenforcedPatterns names shapes whose model pattern Cognito does not
+// apply as a model constraint, with the reason: it checks those members
+// itself, with texts of its own.
+var unenforcedPatterns = map[string]string{
+	// The model's prefix pattern would refuse every custom domain
+	// (auth.example.com), which Cognito takes with a CustomDomainConfig; a
+	// prefix with a dot gets Cognito's own "contains an invalid character"
+	// text (OBS mineiros-io/terraform-aws-cognito-user-pool#69), not the
+	// model's "failed to satisfy constraint" one.
+	"DomainType": "custom domains and Cognito's own prefix text",
 }
 
 // membersLiteral lists members in model order as {name, target, required,
