@@ -96,6 +96,9 @@ func routes(s *userpool.Service) map[string]handler {
 		"RevokeToken":          op(s.RevokeToken),
 		"UpdateUserAttributes": op(s.UpdateUserAttributes),
 		"DeleteUser":           op(s.DeleteUser),
+		// Configuration (issue 16): schema, risk and log delivery
+		// configurations, app client secrets.
+		"AddCustomAttributes": op(s.AddCustomAttributes),
 		// MFA of a user.
 		"AssociateSoftwareToken":    op(s.AssociateSoftwareToken),
 		"VerifySoftwareToken":       op(s.VerifySoftwareToken),

@@ -216,10 +216,21 @@ func errSchema(name, reason string) *Error {
 
 const (
 	schemaUnknownAttr = "Attribute does not exist in the schema."
-	schemaRequired    = "The attribute is required"                   // UNVERIFIED
-	schemaImmutable   = "Attribute cannot be updated."                // UNVERIFIED
-	schemaTooLong     = "String must be no longer than %d characters" // UNVERIFIED
+	schemaRequired    = "The attribute is required"     // UNVERIFIED
+	schemaImmutable   = "Attribute cannot be updated."  // UNVERIFIED
+	schemaNotNumber   = "Number must be a whole number" // UNVERIFIED
 )
+
+// The reasons a value breaks its attribute's constraints (schema_values.go).
+// UNVERIFIED: the wording after the OBS prefix of errSchema.
+func schemaTooLong(maxLen string) string {
+	return "String must be no longer than " + maxLen + " characters"
+}
+func schemaTooShort(minLen string) string {
+	return "String must be no shorter than " + minLen + " characters"
+}
+func schemaTooLarge(maxValue string) string { return "Number must be no greater than " + maxValue }
+func schemaTooSmall(minValue string) string { return "Number must be no less than " + minValue }
 
 // Password policy. The prefix differs by operation (spec §3.2 step 8 and its
 // note): ConfirmForgotPassword/AdminSetUserPassword/RespondToAuthChallenge use
@@ -313,4 +324,41 @@ var (
 // challenge needs, in the form of "Missing required parameter USERNAME".
 func errMissingChallengeParam(name string) *Error {
 	return newErr(InvalidParameter, "Missing required parameter %s", name)
+}
+
+// Configuration (issue 16): schema declarations, AddCustomAttributes, risk
+// and log delivery configurations, app client secrets.
+var (
+	// OBS: quoted from CloudFormation by Amplify and serverless users.
+	errCustomRequired = newErr(InvalidParameter, "Required custom attributes are not supported currently.")
+	// UNVERIFIED: no report of the quota's text.
+	errTooManyCustom = newErr(InvalidParameter, "A user pool can have at most 50 custom attributes.")
+)
+
+// errAttributeExists: a custom attribute declared again. The end is OBS (a
+// deployment script matches "Existing attribute already has name" in
+// Cognito's answers); the "custom:<declared>: " start is moto's.
+func errAttributeExists(declared, stored string) *Error {
+	return newErr(InvalidParameter, "%s: Existing attribute already has name %s.", declared, stored)
+}
+
+// The schema constraint texts are moto's (UNVERIFIED against Cognito).
+func errStandardRetyped(name string) *Error {
+	return newErr(InvalidParameter, "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute %s", name)
+}
+
+func errBadConstraints(name, member string) *Error {
+	return newErr(InvalidParameter, "Invalid %s for schema attribute %s", member, name)
+}
+
+func errStringTooLongForSchema(name string) *Error {
+	return newErr(InvalidParameter, "user.%s: String attributes cannot have a length of more than 2048", name)
+}
+
+func errMaxBelowMinLength(name string) *Error {
+	return newErr(InvalidParameter, "user.%s: Max length cannot be less than min length.", name)
+}
+
+func errMaxBelowMinValue(name string) *Error {
+	return newErr(InvalidParameter, "user.%s: Max value cannot be less than min value.", name)
 }
