@@ -98,7 +98,10 @@ func routes(s *userpool.Service) map[string]handler {
 		"DeleteUser":           op(s.DeleteUser),
 		// Configuration (issue 16): schema, risk and log delivery
 		// configurations, app client secrets.
-		"AddCustomAttributes": op(s.AddCustomAttributes),
+		"AddCustomAttributes":        op(s.AddCustomAttributes),
+		"AddUserPoolClientSecret":    op(s.AddUserPoolClientSecret),
+		"ListUserPoolClientSecrets":  op(s.ListUserPoolClientSecrets),
+		"DeleteUserPoolClientSecret": op(s.DeleteUserPoolClientSecret),
 		// MFA of a user.
 		"AssociateSoftwareToken":    op(s.AssociateSoftwareToken),
 		"VerifySoftwareToken":       op(s.VerifySoftwareToken),

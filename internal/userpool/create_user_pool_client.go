@@ -32,9 +32,9 @@ type CreateUserPoolClientOutput struct {
 	UserPoolClient *UserPoolClientType `json:"UserPoolClient"`
 }
 
-func clientType(rec *store.Client, doc *ClientSettings) *UserPoolClientType {
+func clientType(rec *store.Client, doc *ClientSettings, secret string) *UserPoolClientType {
 	return &UserPoolClientType{UserPoolId: rec.PoolID, ClientName: rec.Name, ClientId: rec.ID,
-		ClientSecret: rec.Secret, LastModifiedDate: ts(rec.UpdatedAt), CreationDate: ts(rec.CreatedAt),
+		ClientSecret: secret, LastModifiedDate: ts(rec.UpdatedAt), CreationDate: ts(rec.CreatedAt),
 		ClientSettings: *doc}
 }
 
@@ -65,5 +65,5 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 	if err := s.store.CreateClient(ctx, rec); err != nil {
 		return nil, err
 	}
-	return &CreateUserPoolClientOutput{UserPoolClient: clientType(rec, &in.ClientSettings)}, nil
+	return &CreateUserPoolClientOutput{UserPoolClient: clientType(rec, &in.ClientSettings, secret)}, nil
 }

@@ -333,7 +333,21 @@ var (
 	errCustomRequired = newErr(InvalidParameter, "Required custom attributes are not supported currently.")
 	// UNVERIFIED: no report of the quota's text.
 	errTooManyCustom = newErr(InvalidParameter, "A user pool can have at most 50 custom attributes.")
+
+	// Client secrets: the rules are DOC (API reference), the texts UNVERIFIED.
+	errTooManySecrets = newErr(LimitExceeded, "An app client can have at most 2 client secrets.")
+	errLastSecret     = newErr(InvalidParameter, "The last remaining client secret of an app client cannot be deleted.")
 )
+
+// errClientHasNoSecret: only a confidential client gets more secrets (UNVERIFIED text).
+func errClientHasNoSecret(clientID string) *Error {
+	return newErr(InvalidParameter, "App client %s is not configured with a client secret.", clientID)
+}
+
+// errSecretNotFound (UNVERIFIED text).
+func errSecretNotFound(id string) *Error {
+	return newErr(ResourceNotFound, "Client secret %s does not exist.", id)
+}
 
 // errAttributeExists: a custom attribute declared again. The end is OBS (a
 // deployment script matches "Existing attribute already has name" in
