@@ -102,6 +102,8 @@ func routes(s *userpool.Service) map[string]handler {
 		"AddUserPoolClientSecret":    op(s.AddUserPoolClientSecret),
 		"ListUserPoolClientSecrets":  op(s.ListUserPoolClientSecrets),
 		"DeleteUserPoolClientSecret": op(s.DeleteUserPoolClientSecret),
+		"DescribeRiskConfiguration":  op(s.DescribeRiskConfiguration),
+		"SetRiskConfiguration":       op(s.SetRiskConfiguration),
 		// MFA of a user.
 		"AssociateSoftwareToken":    op(s.AssociateSoftwareToken),
 		"VerifySoftwareToken":       op(s.VerifySoftwareToken),

@@ -136,6 +136,8 @@ type clientDoc struct {
 	// DeleteUserPoolClientSecret changed them (client_secrets.go); until
 	// then the row's Secret is the only one.
 	Secrets []clientSecret `json:"Secrets,omitempty"`
+	// Risk is the client's own risk configuration (risk_configuration.go).
+	Risk *riskConfig `json:"Risk,omitempty"`
 }
 
 // clientView is a loaded app client with its pool.

@@ -339,6 +339,11 @@ var (
 	errLastSecret     = newErr(InvalidParameter, "The last remaining client secret of an app client cannot be deleted.")
 )
 
+// errBadIPRange: a risk exception range that is not a CIDR block (UNVERIFIED text).
+func errBadIPRange(r string) *Error {
+	return newErr(InvalidParameter, "Invalid IP range %s: must be in CIDR notation.", r)
+}
+
 // errClientHasNoSecret: only a confidential client gets more secrets (UNVERIFIED text).
 func errClientHasNoSecret(clientID string) *Error {
 	return newErr(InvalidParameter, "App client %s is not configured with a client secret.", clientID)

@@ -120,6 +120,8 @@ type poolDoc struct {
 	// MFA is the MFA configuration DescribeUserPool does not show
 	// (mfa_pool_config.go).
 	MFA *poolMFA `json:"Mfa,omitempty"`
+	// Risk is the pool-wide risk configuration (risk_configuration.go).
+	Risk *riskConfig `json:"Risk,omitempty"`
 }
 
 // Cognito's defaults (spec §2.11, §3.3; DescribeUserPool samples in the AWS
