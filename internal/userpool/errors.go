@@ -36,6 +36,7 @@ const (
 	InvalidLambdaResponse    = "InvalidLambdaResponseException"
 	UnexpectedLambda         = "UnexpectedLambdaException"
 	UnauthorizedException    = "UnauthorizedException"
+	FeatureUnavailableInTier = "FeatureUnavailableInTierException"
 )
 
 func newErr(code, format string, args ...any) *Error {
@@ -337,7 +338,18 @@ var (
 	// Client secrets: the rules are DOC (API reference), the texts UNVERIFIED.
 	errTooManySecrets = newErr(LimitExceeded, "An app client can have at most 2 client secrets.")
 	errLastSecret     = newErr(InvalidParameter, "The last remaining client secret of an app client cannot be deleted.")
+
+	// Log delivery: the rules are DOC (LogConfigurationType), the texts UNVERIFIED.
+	errLogDestinations    = newErr(InvalidParameter, "A log configuration must have exactly one destination.")
+	errLogNotifications   = newErr(InvalidParameter, "userNotification logs are delivered at ERROR level to CloudWatch Logs only.")
+	errLogAuthEventsLevel = newErr(InvalidParameter, "userAuthEvents logs are delivered at INFO level only.")
+	errLogNeedsPlus       = newErr(FeatureUnavailableInTier, "Exporting userAuthEvents logs requires the Plus feature plan.")
 )
+
+// errLogSourceTwice (UNVERIFIED text).
+func errLogSourceTwice(source string) *Error {
+	return newErr(InvalidParameter, "Only one log configuration is allowed for event source %s.", source)
+}
 
 // errBadIPRange: a risk exception range that is not a CIDR block (UNVERIFIED text).
 func errBadIPRange(r string) *Error {

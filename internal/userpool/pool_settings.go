@@ -122,6 +122,8 @@ type poolDoc struct {
 	MFA *poolMFA `json:"Mfa,omitempty"`
 	// Risk is the pool-wide risk configuration (risk_configuration.go).
 	Risk *riskConfig `json:"Risk,omitempty"`
+	// LogDelivery is the log delivery configuration (log_delivery.go).
+	LogDelivery []LogConfigurationType `json:"LogDelivery,omitempty"`
 }
 
 // Cognito's defaults (spec §2.11, §3.3; DescribeUserPool samples in the AWS
