@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -147,4 +148,37 @@ func TestClientSecretsOfPublicClient(t *testing.T) {
 	other := secretsEnv{base, poolID, "nosuchclient0000000000000"}
 	_, err = other.add("")
 	wantAPIError(t, err, "ResourceNotFoundException", "User pool client nosuchclient0000000000000 does not exist.")
+}
+
+// TestClientReadWriteAttributes: a client's ReadAttributes and
+// WriteAttributes name attributes of its pool's schema.
+func TestClientReadWriteAttributes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	poolID := aws.ToString(e.pool(func(in *cip.CreateUserPoolInput) {
+		in.Schema = []types.SchemaAttributeType{strAttr("dept", true, "0", "10")}
+	}).Id)
+	create := func(read, write []string) (*types.UserPoolClientType, error) {
+		out, err := e.SDK.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID),
+			ClientName: aws.String("rw"), ReadAttributes: read, WriteAttributes: write})
+		if err != nil {
+			return nil, err
+		}
+		return out.UserPoolClient, nil
+	}
+	// OBS: both texts are quoted from Cognito by CDK and serverless users.
+	_, err := create([]string{"email", "custom:nope"}, nil)
+	wantAPIError(t, err, "InvalidParameterException", "Invalid read attributes specified while creating a client")
+	_, err = create(nil, []string{"nickname", "custom:nope"})
+	wantAPICode(t, err, "InvalidParameterException") // the creating/write pair is inferred
+
+	c, err := create([]string{"email", "email_verified", "custom:dept"}, []string{"email", "custom:dept"})
+	ok(t, err, "CreateUserPoolClient with schema attributes")
+	if !slices.Equal(c.ReadAttributes, []string{"email", "email_verified", "custom:dept"}) || !slices.Equal(c.WriteAttributes, []string{"email", "custom:dept"}) {
+		t.Errorf("attributes %v / %v, want them as given", c.ReadAttributes, c.WriteAttributes)
+	}
+	_, err = e.SDK.UpdateUserPoolClient(ctx, &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientId: c.ClientId,
+		WriteAttributes: []string{"custom:nope"}})
+	wantAPIError(t, err, "InvalidParameterException", "Invalid write attributes specified while updating a client")
 }

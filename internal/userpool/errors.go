@@ -351,6 +351,12 @@ func errLogSourceTwice(source string) *Error {
 	return newErr(InvalidParameter, "Only one log configuration is allowed for event source %s.", source)
 }
 
+// errClientAttributes: OBS for read/creating and write/updating (CDK and
+// serverless users quote them); the other two pairs by analogy.
+func errClientAttributes(kind, action string) *Error {
+	return newErr(InvalidParameter, "Invalid %s attributes specified while %s a client", kind, action)
+}
+
 // errBadIPRange: a risk exception range that is not a CIDR block (UNVERIFIED text).
 func errBadIPRange(r string) *Error {
 	return newErr(InvalidParameter, "Invalid IP range %s: must be in CIDR notation.", r)

@@ -58,6 +58,9 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolCl
 		if err := in.ClientSettings.checkValidity(); err != nil {
 			return err
 		}
+		if err := c.pool.doc.checkClientAttributes(&in.ClientSettings, clientUpdating); err != nil {
+			return err
+		}
 		doc := *c.cdoc
 		doc.ClientSettings = in.ClientSettings
 		cfg, err := json.Marshal(&doc)
