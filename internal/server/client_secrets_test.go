@@ -68,7 +68,11 @@ func (e secretsEnv) described() string {
 
 func TestClientSecretRotation(t *testing.T) {
 	t.Parallel()
-	base := newEnv(t)
+	onBothBackends(t, testClientSecretRotation)
+}
+
+func testClientSecretRotation(t *testing.T, opts ...func(*envConfig)) {
+	base := newEnv(t, opts...)
 	poolID := aws.ToString(base.pool().Id)
 	created := base.client(poolID, func(in *cip.CreateUserPoolClientInput) { in.GenerateSecret = true })
 	e := secretsEnv{base, poolID, aws.ToString(created.ClientId)}

@@ -32,7 +32,11 @@ func authEventLogs() types.LogConfigurationType {
 
 func TestLogDeliveryConfiguration(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	onBothBackends(t, testLogDeliveryConfiguration)
+}
+
+func testLogDeliveryConfiguration(t *testing.T, opts ...func(*envConfig)) {
+	e := newEnv(t, opts...)
 	ctx := t.Context()
 	id := aws.ToString(e.pool(func(in *cip.CreateUserPoolInput) { in.UserPoolTier = types.UserPoolTierTypePlus }).Id)
 	get := func() *types.LogDeliveryConfigurationType {

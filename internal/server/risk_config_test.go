@@ -54,7 +54,11 @@ func sameRisk(t *testing.T, what string, got, want *types.RiskConfigurationType,
 
 func TestRiskConfigurationPoolAndClient(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	onBothBackends(t, testRiskConfigurationPoolAndClient)
+}
+
+func testRiskConfigurationPoolAndClient(t *testing.T, opts ...func(*envConfig)) {
+	e := newEnv(t, opts...)
 	ctx := t.Context()
 	poolID := aws.ToString(e.pool().Id)
 	clientID := aws.ToString(e.client(poolID).ClientId)

@@ -45,7 +45,11 @@ func describeAttr(a *types.SchemaAttributeType) string {
 
 func TestSchemaAttributesReturnedAsSet(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	onBothBackends(t, testSchemaAttributesReturnedAsSet)
+}
+
+func testSchemaAttributesReturnedAsSet(t *testing.T, opts ...func(*envConfig)) {
+	e := newEnv(t, opts...)
 	email := strAttr("email", true, "5", "254")
 	email.Required = aws.Bool(true)
 	flag := types.SchemaAttributeType{Name: aws.String("flag"), AttributeDataType: types.AttributeDataTypeBoolean,
@@ -125,7 +129,11 @@ func TestCreateUserPoolSchemaRules(t *testing.T) {
 
 func TestAddCustomAttributes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	onBothBackends(t, testAddCustomAttributes)
+}
+
+func testAddCustomAttributes(t *testing.T, opts ...func(*envConfig)) {
+	e := newEnv(t, opts...)
 	ctx := t.Context()
 	id := aws.ToString(e.pool().Id)
 	add := func(attrs ...types.SchemaAttributeType) error {
