@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	"github.com/userpool/userpool/internal/store"
@@ -30,13 +29,9 @@ func (s *Service) AddCustomAttributes(ctx context.Context, in *AddCustomAttribut
 			return err
 		}
 		doc.SchemaAttributes = schema
-		cfg, err := json.Marshal(&doc)
-		if err != nil {
-			return err
-		}
 		rec := *p.rec
-		rec.Config, rec.UpdatedAt = cfg, s.now()
-		return tx.UpdatePool(ctx, &rec)
+		rec.UpdatedAt = s.now() // the schema is the pool's own: LastModifiedDate moves
+		return s.savePoolDoc(ctx, tx, &rec, &doc)
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errPoolNotFound(in.UserPoolId)

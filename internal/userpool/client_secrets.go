@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -151,13 +150,9 @@ func (s *Service) changeSecrets(ctx context.Context, poolID, clientID string, ch
 		}
 		doc := *c.cdoc // a shallow copy: cached documents are never modified
 		doc.Secrets = secrets
-		cfg, err := json.Marshal(&doc)
-		if err != nil {
-			return err
-		}
 		rec := *c.rec
-		rec.Config, rec.UpdatedAt = cfg, s.now()
-		return tx.UpdateClient(ctx, &rec)
+		rec.UpdatedAt = s.now()
+		return s.saveClientDoc(ctx, tx, &rec, &doc)
 	})
 }
 

@@ -362,12 +362,11 @@ func errBadIPRange(r string) *Error {
 	return newErr(InvalidParameter, "Invalid IP range %s: must be in CIDR notation.", r)
 }
 
-// errClientHasNoSecret: only a confidential client gets more secrets (UNVERIFIED text).
+// Only a confidential client gets more secrets; an unknown secret ID.
+// Both texts UNVERIFIED.
 func errClientHasNoSecret(clientID string) *Error {
 	return newErr(InvalidParameter, "App client %s is not configured with a client secret.", clientID)
 }
-
-// errSecretNotFound (UNVERIFIED text).
 func errSecretNotFound(id string) *Error {
 	return newErr(ResourceNotFound, "Client secret %s does not exist.", id)
 }
@@ -388,14 +387,14 @@ func errBadConstraints(name, member string) *Error {
 	return newErr(InvalidParameter, "Invalid %s for schema attribute %s", member, name)
 }
 
-func errStringTooLongForSchema(name string) *Error {
-	return newErr(InvalidParameter, "user.%s: String attributes cannot have a length of more than 2048", name)
+// errDeclaration: a schema declaration's constraints contradict themselves,
+// "user.<attribute>: <reason>".
+func errDeclaration(name, reason string) *Error {
+	return newErr(InvalidParameter, "user.%s: %s", name, reason)
 }
 
-func errMaxBelowMinLength(name string) *Error {
-	return newErr(InvalidParameter, "user.%s: Max length cannot be less than min length.", name)
-}
-
-func errMaxBelowMinValue(name string) *Error {
-	return newErr(InvalidParameter, "user.%s: Max value cannot be less than min value.", name)
-}
+const (
+	declTooLong           = "String attributes cannot have a length of more than 2048"
+	declMaxBelowMinLength = "Max length cannot be less than min length."
+	declMaxBelowMinValue  = "Max value cannot be less than min value."
+)

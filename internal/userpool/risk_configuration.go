@@ -32,23 +32,28 @@ type RiskExceptionConfigurationType struct {
 	SkippedIPRangeList []string `json:"SkippedIPRangeList,omitempty"`
 }
 
-// riskConfig is a stored risk configuration. The account-takeover member
-// is kept as the validated request gave it; it is only ever returned.
-type riskConfig struct {
+// riskMembers are the three parts of a risk configuration, as the request
+// sets them, the store keeps them and both operations answer them. The
+// account-takeover part is kept as the validated request gave it; it is
+// only ever returned.
+type riskMembers struct {
 	CompromisedCredentialsRiskConfiguration *CompromisedCredentialsRiskConfigurationType `json:"CompromisedCredentialsRiskConfiguration,omitempty"`
 	AccountTakeoverRiskConfiguration        json.RawMessage                              `json:"AccountTakeoverRiskConfiguration,omitempty"`
 	RiskExceptionConfiguration              *RiskExceptionConfigurationType              `json:"RiskExceptionConfiguration,omitempty"`
-	LastModified                            time.Time                                    `json:"LastModified"`
+}
+
+// riskConfig is a stored risk configuration.
+type riskConfig struct {
+	riskMembers
+	LastModified time.Time `json:"LastModified"`
 }
 
 // RiskConfigurationType is a risk configuration as both operations answer it.
 type RiskConfigurationType struct {
-	UserPoolId                              string                                       `json:"UserPoolId"`
-	ClientId                                string                                       `json:"ClientId,omitempty"`
-	CompromisedCredentialsRiskConfiguration *CompromisedCredentialsRiskConfigurationType `json:"CompromisedCredentialsRiskConfiguration,omitempty"`
-	AccountTakeoverRiskConfiguration        json.RawMessage                              `json:"AccountTakeoverRiskConfiguration,omitempty"`
-	RiskExceptionConfiguration              *RiskExceptionConfigurationType              `json:"RiskExceptionConfiguration,omitempty"`
-	LastModifiedDate                        *Timestamp                                   `json:"LastModifiedDate,omitempty"`
+	UserPoolId string `json:"UserPoolId"`
+	ClientId   string `json:"ClientId,omitempty"`
+	riskMembers
+	LastModifiedDate *Timestamp `json:"LastModifiedDate,omitempty"`
 }
 
 // RiskConfigurationOutput is the response of both operations.
@@ -62,10 +67,7 @@ type RiskConfigurationOutput struct {
 func riskType(poolID, clientID string, cfg *riskConfig) *RiskConfigurationOutput {
 	out := &RiskConfigurationType{UserPoolId: poolID, ClientId: clientID}
 	if cfg != nil {
-		out.CompromisedCredentialsRiskConfiguration = cfg.CompromisedCredentialsRiskConfiguration
-		out.AccountTakeoverRiskConfiguration = cfg.AccountTakeoverRiskConfiguration
-		out.RiskExceptionConfiguration = cfg.RiskExceptionConfiguration
-		out.LastModifiedDate = ts(cfg.LastModified)
+		out.riskMembers, out.LastModifiedDate = cfg.riskMembers, ts(cfg.LastModified)
 	}
 	return &RiskConfigurationOutput{RiskConfiguration: out}
 }
@@ -95,11 +97,9 @@ func (s *Service) DescribeRiskConfiguration(ctx context.Context, in *DescribeRis
 
 // SetRiskConfigurationInput is the SetRiskConfiguration request.
 type SetRiskConfigurationInput struct {
-	UserPoolId                              string                                       `json:"UserPoolId"`
-	ClientId                                string                                       `json:"ClientId"`
-	CompromisedCredentialsRiskConfiguration *CompromisedCredentialsRiskConfigurationType `json:"CompromisedCredentialsRiskConfiguration"`
-	AccountTakeoverRiskConfiguration        json.RawMessage                              `json:"AccountTakeoverRiskConfiguration"`
-	RiskExceptionConfiguration              *RiskExceptionConfigurationType              `json:"RiskExceptionConfiguration"`
+	UserPoolId string `json:"UserPoolId"`
+	ClientId   string `json:"ClientId"`
+	riskMembers
 }
 
 // SetRiskConfiguration replaces the configuration of the pool, or with a
@@ -142,53 +142,27 @@ func (s *Service) SetRiskConfiguration(ctx context.Context, in *SetRiskConfigura
 // event ("Defaults to all events"; the Terraform provider reads it as
 // computed).
 func (in *SetRiskConfigurationInput) config(now time.Time) (*riskConfig, error) {
-	if in.CompromisedCredentialsRiskConfiguration == nil && absent(in.AccountTakeoverRiskConfiguration) &&
-		in.RiskExceptionConfiguration == nil {
+	m := in.riskMembers
+	if absent(m.AccountTakeoverRiskConfiguration) {
+		m.AccountTakeoverRiskConfiguration = nil
+	}
+	if m.CompromisedCredentialsRiskConfiguration == nil && m.AccountTakeoverRiskConfiguration == nil &&
+		m.RiskExceptionConfiguration == nil {
 		return nil, nil
 	}
-	cfg := &riskConfig{CompromisedCredentialsRiskConfiguration: in.CompromisedCredentialsRiskConfiguration,
-		AccountTakeoverRiskConfiguration: nil,
-		RiskExceptionConfiguration:       in.RiskExceptionConfiguration, LastModified: now}
-	if !absent(in.AccountTakeoverRiskConfiguration) {
-		cfg.AccountTakeoverRiskConfiguration = in.AccountTakeoverRiskConfiguration
-	}
-	if cc := cfg.CompromisedCredentialsRiskConfiguration; cc != nil && len(cc.EventFilter) == 0 {
+	if cc := m.CompromisedCredentialsRiskConfiguration; cc != nil && len(cc.EventFilter) == 0 {
 		filled := *cc
 		filled.EventFilter = []string{"SIGN_IN", "PASSWORD_CHANGE", "SIGN_UP"}
-		cfg.CompromisedCredentialsRiskConfiguration = &filled
+		m.CompromisedCredentialsRiskConfiguration = &filled
 	}
-	if rx := cfg.RiskExceptionConfiguration; rx != nil {
+	if rx := m.RiskExceptionConfiguration; rx != nil {
 		for _, r := range append(append([]string{}, rx.BlockedIPRangeList...), rx.SkippedIPRangeList...) {
 			if _, _, err := net.ParseCIDR(r); err != nil {
 				return nil, errBadIPRange(r)
 			}
 		}
 	}
-	return cfg, nil
-}
-
-// savePoolDoc stores a pool's document as it is; operations that own part
-// of it (risk and log delivery configurations) do not move the pool's
-// LastModifiedDate, which UpdateUserPool owns.
-func (s *Service) savePoolDoc(ctx context.Context, tx store.Store, rec *store.Pool, doc *poolDoc) error {
-	cfg, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
-	r := *rec
-	r.Config = cfg
-	return tx.UpdatePool(ctx, &r)
-}
-
-// saveClientDoc is savePoolDoc for a client's document.
-func (s *Service) saveClientDoc(ctx context.Context, tx store.Store, rec *store.Client, doc *clientDoc) error {
-	cfg, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
-	r := *rec
-	r.Config = cfg
-	return tx.UpdateClient(ctx, &r)
+	return &riskConfig{riskMembers: m, LastModified: now}, nil
 }
 
 // absent reports a raw member that is missing or null.

@@ -110,9 +110,9 @@ func checkStringConstraints(name string, c *StringAttributeConstraintsType) erro
 	case !minOK || !maxOK || minLen < 0 || maxLen < 0:
 		return errBadConstraints(name, "StringAttributeConstraints")
 	case minLen > maxStringLength || maxLen > maxStringLength:
-		return errStringTooLongForSchema(name)
+		return errDeclaration(name, declTooLong)
 	case c.MinLength != "" && c.MaxLength != "" && minLen > maxLen:
-		return errMaxBelowMinLength(name)
+		return errDeclaration(name, declMaxBelowMinLength)
 	}
 	return nil
 }
@@ -126,7 +126,7 @@ func checkNumberConstraints(name string, c *NumberAttributeConstraintsType) erro
 	case !minOK || !maxOK:
 		return errBadConstraints(name, "NumberAttributeConstraints")
 	case c.MinValue != "" && c.MaxValue != "" && minValue > maxValue:
-		return errMaxBelowMinValue(name)
+		return errDeclaration(name, declMaxBelowMinValue)
 	}
 	return nil
 }
