@@ -62,6 +62,21 @@ resource "aws_cognito_user_pool" "main" {
     }
   }
 
+  # A custom attribute added on update only: the provider sends it with
+  # AddCustomAttributes (the configuration helper's block, issue 16).
+  dynamic "schema" {
+    for_each = var.update ? ["dept"] : []
+    content {
+      name                = schema.value
+      attribute_data_type = "String"
+      mutable             = true
+      string_attribute_constraints {
+        min_length = 1
+        max_length = 64
+      }
+    }
+  }
+
   tags = {
     team = var.update ? "identity-2" : "identity"
   }

@@ -96,6 +96,16 @@ func routes(s *userpool.Service) map[string]handler {
 		"RevokeToken":          op(s.RevokeToken),
 		"UpdateUserAttributes": op(s.UpdateUserAttributes),
 		"DeleteUser":           op(s.DeleteUser),
+		// Configuration (issue 16): schema, risk and log delivery
+		// configurations, app client secrets.
+		"AddCustomAttributes":         op(s.AddCustomAttributes),
+		"AddUserPoolClientSecret":     op(s.AddUserPoolClientSecret),
+		"ListUserPoolClientSecrets":   op(s.ListUserPoolClientSecrets),
+		"DeleteUserPoolClientSecret":  op(s.DeleteUserPoolClientSecret),
+		"DescribeRiskConfiguration":   op(s.DescribeRiskConfiguration),
+		"SetRiskConfiguration":        op(s.SetRiskConfiguration),
+		"GetLogDeliveryConfiguration": op(s.GetLogDeliveryConfiguration),
+		"SetLogDeliveryConfiguration": op(s.SetLogDeliveryConfiguration),
 		// MFA of a user.
 		"AssociateSoftwareToken":    op(s.AssociateSoftwareToken),
 		"VerifySoftwareToken":       op(s.VerifySoftwareToken),

@@ -127,21 +127,44 @@ func (c *ClientSettings) allowsFlow(names ...string) bool {
 	return false
 }
 
-// clientView is a loaded app client with its pool.
-type clientView struct {
-	ID     string
-	Secret string
-	rec    *store.Client
-	doc    *ClientSettings
-	pool   *poolView
+// clientDoc is the stored client document: the settings that
+// CreateUserPoolClient and UpdateUserPoolClient set, and what other
+// operations own, which UpdateUserPoolClient keeps.
+type clientDoc struct {
+	ClientSettings
+	// Secrets are the client's secrets once AddUserPoolClientSecret or
+	// DeleteUserPoolClientSecret changed them (client_secrets.go); until
+	// then the row's Secret is the only one.
+	Secrets []clientSecret `json:"Secrets,omitempty"`
+	// Risk is the client's own risk configuration (risk_configuration.go).
+	Risk *riskConfig `json:"Risk,omitempty"`
 }
 
-func (s *Service) decodeClient(rec *store.Client) (*ClientSettings, error) {
+// clientView is a loaded app client with its pool.
+type clientView struct {
+	ID      string
+	rec     *store.Client
+	doc     *ClientSettings
+	cdoc    *clientDoc
+	secrets []clientSecret // oldest first; none for a public client
+	pool    *poolView
+}
+
+func (s *Service) decodeClient(rec *store.Client) (*clientDoc, error) {
 	doc, err := s.clientDocs.get(rec.ID, rec.Config)
 	if err != nil {
 		return nil, fmt.Errorf("client %s: corrupt settings: %w", rec.ID, err)
 	}
 	return doc, nil
+}
+
+func (s *Service) clientView(rec *store.Client, pool *poolView) (*clientView, error) {
+	doc, err := s.decodeClient(rec)
+	if err != nil {
+		return nil, err
+	}
+	return &clientView{ID: rec.ID, rec: rec, doc: &doc.ClientSettings, cdoc: doc,
+		secrets: secretsOf(rec, doc), pool: pool}, nil
 }
 
 // loadClient resolves a ClientId for a public operation: unknown →
@@ -154,32 +177,33 @@ func (s *Service) loadClient(ctx context.Context, st store.Store, id string) (*c
 	if err != nil {
 		return nil, err
 	}
-	doc, err := s.decodeClient(rec)
-	if err != nil {
-		return nil, err
-	}
 	pool, err := s.loadPool(ctx, st, rec.PoolID)
 	if err != nil {
 		return nil, err
 	}
-	return &clientView{ID: rec.ID, Secret: rec.Secret, rec: rec, doc: doc, pool: pool}, nil
+	return s.clientView(rec, pool)
 }
 
 // loadPoolClient resolves a client for an admin operation that names both
 // the pool and the client; a client of another pool does not exist there.
 func (s *Service) loadPoolClient(ctx context.Context, poolID, clientID string) (*clientView, error) {
-	c, err := s.loadClient(ctx, s.store, clientID)
+	return s.loadPoolClientIn(ctx, s.store, poolID, clientID)
+}
+
+// loadPoolClientIn is loadPoolClient in st (a transaction).
+func (s *Service) loadPoolClientIn(ctx context.Context, st store.Store, poolID, clientID string) (*clientView, error) {
+	c, err := s.loadClient(ctx, st, clientID)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.Code == ResourceNotFound {
-			if _, perr := s.loadPool(ctx, s.store, poolID); perr != nil {
+			if _, perr := s.loadPool(ctx, st, poolID); perr != nil {
 				return nil, perr
 			}
 		}
 		return nil, err
 	}
 	if c.pool.ID != poolID {
-		if _, err := s.loadPool(ctx, s.store, poolID); err != nil {
+		if _, err := s.loadPool(ctx, st, poolID); err != nil {
 			return nil, err
 		}
 		return nil, errClientNotFound(clientID)

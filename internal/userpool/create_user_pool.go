@@ -31,8 +31,12 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if err := checkPoolSettings(&in.PoolSettings); err != nil {
 		return nil, err
 	}
+	schema, err := buildSchema(in.Schema)
+	if err != nil {
+		return nil, err
+	}
 	doc := &poolDoc{PoolSettings: in.PoolSettings, ImmutablePoolSettings: ImmutablePoolSettings{
-		SchemaAttributes: buildSchema(in.Schema), AliasAttributes: in.AliasAttributes,
+		SchemaAttributes: schema, AliasAttributes: in.AliasAttributes,
 		UsernameAttributes: in.UsernameAttributes, UsernameConfiguration: in.UsernameConfiguration}}
 	doc.applyDefaults()
 	if err := doc.settleMfa(nil); err != nil {

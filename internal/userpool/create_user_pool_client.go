@@ -32,16 +32,17 @@ type CreateUserPoolClientOutput struct {
 	UserPoolClient *UserPoolClientType `json:"UserPoolClient"`
 }
 
-func clientType(rec *store.Client, doc *ClientSettings) *UserPoolClientType {
+func clientType(rec *store.Client, doc *ClientSettings, secret string) *UserPoolClientType {
 	return &UserPoolClientType{UserPoolId: rec.PoolID, ClientName: rec.Name, ClientId: rec.ID,
-		ClientSecret: rec.Secret, LastModifiedDate: ts(rec.UpdatedAt), CreationDate: ts(rec.CreatedAt),
+		ClientSecret: secret, LastModifiedDate: ts(rec.UpdatedAt), CreationDate: ts(rec.CreatedAt),
 		ClientSettings: *doc}
 }
 
 // CreateUserPoolClient creates an app client, with a generated secret when
 // GenerateSecret is true (or the given ClientSecret).
 func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolClientInput) (*CreateUserPoolClientOutput, error) {
-	if _, err := s.loadPool(ctx, s.store, in.UserPoolId); err != nil {
+	p, err := s.loadPool(ctx, s.store, in.UserPoolId)
+	if err != nil {
 		return nil, err
 	}
 	in.ClientSettings.applyDefaults()
@@ -49,6 +50,9 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 		return nil, err
 	}
 	if err := s.checkOAuth(ctx, in.UserPoolId, &in.ClientSettings); err != nil {
+		return nil, err
+	}
+	if err := p.doc.checkClientAttributes(&in.ClientSettings, clientCreating); err != nil {
 		return nil, err
 	}
 	secret := ""
@@ -68,5 +72,28 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 	if err := s.store.CreateClient(ctx, rec); err != nil {
 		return nil, err
 	}
-	return &CreateUserPoolClientOutput{UserPoolClient: clientType(rec, &in.ClientSettings)}, nil
+	return &CreateUserPoolClientOutput{UserPoolClient: clientType(rec, &in.ClientSettings, secret)}, nil
+}
+
+// Which client operation checks its attributes, for the error text.
+const (
+	clientCreating = "creating"
+	clientUpdating = "updating"
+)
+
+// checkClientAttributes: a client's ReadAttributes and WriteAttributes
+// name attributes of the pool's schema (OBS: "Invalid read attributes
+// specified while creating a client" and its write/updating twin).
+func (d *poolDoc) checkClientAttributes(c *ClientSettings, action string) error {
+	for _, n := range c.ReadAttributes {
+		if d.schemaAttr(n) == nil {
+			return errClientAttributes("read", action)
+		}
+	}
+	for _, n := range c.WriteAttributes {
+		if d.schemaAttr(n) == nil {
+			return errClientAttributes("write", action)
+		}
+	}
+	return nil
 }

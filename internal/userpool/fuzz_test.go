@@ -94,17 +94,18 @@ func FuzzLookup(f *testing.F) {
 }
 
 // FuzzSecretHash: a SecretHash is attacker-controlled. Only the exact
-// Base64(HMAC-SHA256(secret, username+clientID)) for one of the accepted
-// names passes; everything else is one of Cognito's three errors.
+// Base64(HMAC-SHA256(secret, username+clientID)) for one of the client's
+// secrets (two during a rotation) and one of the accepted names passes;
+// everything else is one of Cognito's three errors.
 func FuzzSecretHash(f *testing.F) {
-	c := &clientView{ID: "3ho4ek12345678909nh3fmhpko", Secret: "s3cr3t"}
-	good := secretHash(c.Secret, "alice", c.ID)
-	for _, s := range []string{good, "", good[:len(good)-1], strings.ToLower(good), good + "=", "\x00"} {
+	c := &clientView{ID: "3ho4ek12345678909nh3fmhpko", secrets: []clientSecret{{Value: "s3cr3t"}, {Value: "n3wer"}}}
+	good := secretHash("s3cr3t", "alice", c.ID)
+	for _, s := range []string{good, secretHash("n3wer", "alice", c.ID), "", good[:len(good)-1], strings.ToLower(good), good + "=", "\x00"} {
 		f.Add(s, "alice")
 	}
 	f.Fuzz(func(t *testing.T, given, name string) {
 		err := checkSecretHash(c, given, errSecretHashNotReceived, name)
-		valid := given != "" && given == secretHash(c.Secret, name, c.ID)
+		valid := given != "" && (given == secretHash("s3cr3t", name, c.ID) || given == secretHash("n3wer", name, c.ID))
 		if (err == nil) != valid {
 			t.Fatalf("checkSecretHash(%q, %q) = %v, valid %v", given, name, err, valid)
 		}

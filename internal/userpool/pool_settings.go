@@ -58,16 +58,26 @@ type AccountRecoverySettingType struct {
 
 // SchemaAttributeType describes one attribute of the pool's schema.
 type SchemaAttributeType struct {
-	Name                       string          `json:"Name,omitempty"`
-	AttributeDataType          string          `json:"AttributeDataType,omitempty"`
-	DeveloperOnlyAttribute     *bool           `json:"DeveloperOnlyAttribute,omitempty"`
-	Mutable                    *bool           `json:"Mutable,omitempty"`
-	Required                   *bool           `json:"Required,omitempty"`
-	NumberAttributeConstraints json.RawMessage `json:"NumberAttributeConstraints,omitempty"`
-	StringAttributeConstraints *struct {
-		MinLength string `json:"MinLength,omitempty"`
-		MaxLength string `json:"MaxLength,omitempty"`
-	} `json:"StringAttributeConstraints,omitempty"`
+	Name                       string                          `json:"Name,omitempty"`
+	AttributeDataType          string                          `json:"AttributeDataType,omitempty"`
+	DeveloperOnlyAttribute     *bool                           `json:"DeveloperOnlyAttribute,omitempty"`
+	Mutable                    *bool                           `json:"Mutable,omitempty"`
+	Required                   *bool                           `json:"Required,omitempty"`
+	NumberAttributeConstraints *NumberAttributeConstraintsType `json:"NumberAttributeConstraints,omitempty"`
+	StringAttributeConstraints *StringAttributeConstraintsType `json:"StringAttributeConstraints,omitempty"`
+}
+
+// StringAttributeConstraintsType bounds a String attribute's length. An
+// empty object is kept and returned as such (schema_custom.go).
+type StringAttributeConstraintsType struct {
+	MinLength string `json:"MinLength,omitempty"`
+	MaxLength string `json:"MaxLength,omitempty"`
+}
+
+// NumberAttributeConstraintsType bounds a Number attribute's value.
+type NumberAttributeConstraintsType struct {
+	MinValue string `json:"MinValue,omitempty"`
+	MaxValue string `json:"MaxValue,omitempty"`
 }
 
 // PoolSettings is everything about a pool that CreateUserPool and
@@ -110,6 +120,10 @@ type poolDoc struct {
 	// MFA is the MFA configuration DescribeUserPool does not show
 	// (mfa_pool_config.go).
 	MFA *poolMFA `json:"Mfa,omitempty"`
+	// Risk is the pool-wide risk configuration (risk_configuration.go).
+	Risk *riskConfig `json:"Risk,omitempty"`
+	// LogDelivery is the log delivery configuration (log_delivery.go).
+	LogDelivery []LogConfigurationType `json:"LogDelivery,omitempty"`
 }
 
 // Cognito's defaults (spec §2.11, §3.3; DescribeUserPool samples in the AWS

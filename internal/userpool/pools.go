@@ -162,3 +162,28 @@ func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsInput) (*L
 	}
 	return out, nil
 }
+
+// savePoolDoc stores a pool's document with rec's other columns as they
+// are: the risk and log delivery configurations do not move the pool's
+// LastModifiedDate; the operations that change the pool's own settings
+// set rec.UpdatedAt first.
+func (s *Service) savePoolDoc(ctx context.Context, tx store.Store, rec *store.Pool, doc *poolDoc) error {
+	cfg, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	r := *rec
+	r.Config = cfg
+	return tx.UpdatePool(ctx, &r)
+}
+
+// saveClientDoc is savePoolDoc for a client's document.
+func (s *Service) saveClientDoc(ctx context.Context, tx store.Store, rec *store.Client, doc *clientDoc) error {
+	cfg, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	r := *rec
+	r.Config = cfg
+	return tx.UpdateClient(ctx, &r)
+}

@@ -1,10 +1,6 @@
 package userpool
 
 import (
-	"strconv"
-	"strings"
-	"unicode/utf16"
-
 	"github.com/userpool/userpool/internal/store"
 )
 
@@ -16,13 +12,10 @@ func standardAttribute(name, typ string, mutable, required bool, minLen, maxLen 
 	a := SchemaAttributeType{Name: name, AttributeDataType: typ, DeveloperOnlyAttribute: boolp(false),
 		Mutable: boolp(mutable), Required: boolp(required)}
 	if typ == "String" {
-		a.StringAttributeConstraints = &struct {
-			MinLength string `json:"MinLength,omitempty"`
-			MaxLength string `json:"MaxLength,omitempty"`
-		}{minLen, maxLen}
+		a.StringAttributeConstraints = &StringAttributeConstraintsType{MinLength: minLen, MaxLength: maxLen}
 	}
 	if typ == "Number" {
-		a.NumberAttributeConstraints = []byte(`{"MinValue":"0"}`)
+		a.NumberAttributeConstraints = &NumberAttributeConstraintsType{MinValue: "0"}
 	}
 	return a
 }
@@ -47,44 +40,58 @@ func standardSchema() []SchemaAttributeType {
 }
 
 // buildSchema merges the CreateUserPool Schema member into the standard
-// schema: entries naming a standard attribute change it, others become
-// custom attributes named "custom:<name>".
-func buildSchema(given []SchemaAttributeType) []SchemaAttributeType {
+// schema: entries naming a standard attribute change it, the others are
+// declared as custom attributes (schema_custom.go).
+func buildSchema(given []SchemaAttributeType) ([]SchemaAttributeType, error) {
 	schema := standardSchema()
 	index := map[string]int{}
 	for i, a := range schema {
 		index[a.Name] = i
 	}
+	custom := []SchemaAttributeType{}
 	for _, g := range given {
-		if i, ok := index[g.Name]; ok {
-			if g.Required != nil {
-				schema[i].Required = g.Required
-			}
-			if g.Mutable != nil {
-				schema[i].Mutable = g.Mutable
-			}
-			// Constraints given for a standard attribute are kept as set: a
-			// pool made with email 5..254 describes email as 5..254 (the
-			// Terraform provider compares them and would see drift).
-			if g.StringAttributeConstraints != nil && schema[i].AttributeDataType == "String" {
-				schema[i].StringAttributeConstraints = g.StringAttributeConstraints
-			}
-			if len(g.NumberAttributeConstraints) > 0 && schema[i].AttributeDataType == "Number" {
-				schema[i].NumberAttributeConstraints = g.NumberAttributeConstraints
-			}
+		i, ok := index[g.Name]
+		if !ok {
+			custom = append(custom, g)
 			continue
 		}
-		c := g
-		c.Name = "custom:" + strings.TrimPrefix(g.Name, "custom:")
-		if c.AttributeDataType == "" {
-			c.AttributeDataType = "String"
+		if err := refineStandard(&schema[i], g); err != nil {
+			return nil, err
 		}
-		c.DeveloperOnlyAttribute = boolp(c.DeveloperOnlyAttribute != nil && *c.DeveloperOnlyAttribute)
-		c.Mutable = boolp(c.Mutable == nil || *c.Mutable)
-		c.Required = boolp(false) // custom attributes cannot be required
-		schema = append(schema, c)
 	}
-	return schema
+	return addCustom(schema, custom)
+}
+
+// refineStandard applies a Schema entry to the standard attribute it
+// names: Required, Mutable and the constraints of the attribute's own type
+// may change, its type and developer-only flag may not.
+func refineStandard(a *SchemaAttributeType, g SchemaAttributeType) error {
+	if (g.AttributeDataType != "" && g.AttributeDataType != a.AttributeDataType) ||
+		(g.DeveloperOnlyAttribute != nil && *g.DeveloperOnlyAttribute) {
+		return errStandardRetyped(a.Name)
+	}
+	if g.Required != nil {
+		a.Required = g.Required
+	}
+	if g.Mutable != nil {
+		a.Mutable = g.Mutable
+	}
+	// Constraints given for a standard attribute are kept as set: a pool
+	// made with email 5..254 describes email as 5..254 (the Terraform
+	// provider compares them and would see drift).
+	if c := g.StringAttributeConstraints; c != nil && a.AttributeDataType == "String" {
+		if err := checkStringConstraints(a.Name, c); err != nil {
+			return err
+		}
+		a.StringAttributeConstraints = c
+	}
+	if c := g.NumberAttributeConstraints; c != nil && a.AttributeDataType == "Number" {
+		if err := checkNumberConstraints(a.Name, c); err != nil {
+			return err
+		}
+		a.NumberAttributeConstraints = c
+	}
+	return nil
 }
 
 func (d *poolDoc) schemaAttr(name string) *SchemaAttributeType {
@@ -117,10 +124,8 @@ func (d *poolDoc) checkAttributes(attrs []AttributeType, mode attrWrite) error {
 		if mode == attrUpdate && sa.Mutable != nil && !*sa.Mutable {
 			return errSchema(a.Name, schemaImmutable)
 		}
-		if c := sa.StringAttributeConstraints; c != nil && c.MaxLength != "" {
-			if max, err := strconv.Atoi(c.MaxLength); err == nil && len(utf16.Encode([]rune(a.Value))) > max {
-				return errSchema(a.Name, strings.Replace(schemaTooLong, "%d", c.MaxLength, 1))
-			}
+		if err := sa.checkValue(a.Value); err != nil {
+			return err
 		}
 	}
 	return nil

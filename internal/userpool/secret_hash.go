@@ -21,11 +21,13 @@ type secretHashErrors func(clientID string) *Error
 
 // checkSecretHash enforces the client secret (spec §2.8): a client without
 // a secret must not receive a hash; a client with one must receive a hash
-// computed over one of names (the typed username or the canonical one: which
-// one Cognito uses is UNVERIFIED, so either is accepted). The comparison is
-// constant-time so it leaks nothing about the expected value.
+// made with any of its current secrets (client_secrets.go: two during a
+// rotation) over one of names (the typed username or the canonical one:
+// which one Cognito uses is UNVERIFIED, so either is accepted). Every
+// comparison is made, each constant-time, so nothing leaks about which
+// one matched.
 func checkSecretHash(c *clientView, given string, missing secretHashErrors, names ...string) error {
-	if c.Secret == "" {
+	if len(c.secrets) == 0 {
 		if given != "" {
 			return errSecretNotConfigured(c.ID)
 		}
@@ -35,10 +37,12 @@ func checkSecretHash(c *clientView, given string, missing secretHashErrors, name
 		return missing(c.ID)
 	}
 	ok := false
-	for _, n := range names {
-		want := secretHash(c.Secret, n, c.ID)
-		if hmac.Equal([]byte(want), []byte(given)) {
-			ok = true
+	for _, cs := range c.secrets {
+		for _, n := range names {
+			want := secretHash(cs.Value, n, c.ID)
+			if hmac.Equal([]byte(want), []byte(given)) {
+				ok = true
+			}
 		}
 	}
 	if !ok {
@@ -47,7 +51,17 @@ func checkSecretHash(c *clientView, given string, missing secretHashErrors, name
 	return nil
 }
 
-func constantEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
+// hasSecret reports whether given is one of the client's current secrets
+// (RevokeToken's ClientSecret), comparing with each in constant time.
+func (c *clientView) hasSecret(given string) bool {
+	ok := false
+	for _, cs := range c.secrets {
+		if hmac.Equal([]byte(cs.Value), []byte(given)) {
+			ok = true
+		}
+	}
+	return ok
+}
 
 // looksLikeJWT reports a three-part dotted token (an access or id token).
 func looksLikeJWT(t string) bool {

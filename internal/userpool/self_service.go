@@ -137,7 +137,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 	if err != nil {
 		return nil, err
 	}
-	if c.Secret != "" && !constantEqual(c.Secret, in.ClientSecret) {
+	if len(c.secrets) > 0 && !c.hasSecret(in.ClientSecret) {
 		return nil, errClientAuthFailed
 	}
 	if c.doc.EnableTokenRevocation != nil && !*c.doc.EnableTokenRevocation {

@@ -100,7 +100,7 @@ type Service struct {
 	msgSignal signal
 	// poolDocs and clientDocs cache decoded settings (decoded.go).
 	poolDocs   decoded[poolDoc]
-	clientDocs decoded[ClientSettings]
+	clientDocs decoded[clientDoc]
 	// recovery is the per-pool recovery request rate (recovery_rate.go).
 	recovery *recoveryRate
 }

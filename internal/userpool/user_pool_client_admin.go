@@ -27,7 +27,7 @@ func (s *Service) DescribeUserPoolClient(ctx context.Context, in *DescribeUserPo
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeUserPoolClientOutput{UserPoolClient: clientType(c.rec, c.doc)}, nil
+	return &DescribeUserPoolClientOutput{UserPoolClient: clientType(c.rec, c.doc, c.primarySecret())}, nil
 }
 
 // UpdateUserPoolClientInput is the UpdateUserPoolClient request.
@@ -44,32 +44,46 @@ type UpdateUserPoolClientOutput struct {
 }
 
 // UpdateUserPoolClient replaces the client's settings; as with
-// UpdateUserPool, omitted members return to their defaults (AWS API reference).
+// UpdateUserPool, omitted members return to their defaults (AWS API
+// reference). What other operations own (secrets, risk configuration)
+// is kept, in the same transaction.
 func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolClientInput) (*UpdateUserPoolClientOutput, error) {
-	c, err := s.loadPoolClient(ctx, in.UserPoolId, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	in.ClientSettings.applyDefaults()
-	if err := in.ClientSettings.checkValidity(); err != nil {
-		return nil, err
-	}
+	// Providers and scopes are checked before the transaction: reads of
+	// other records, and the answer does not depend on the client's own state.
 	if err := s.checkOAuth(ctx, in.UserPoolId, &in.ClientSettings); err != nil {
 		return nil, err
 	}
-	cfg, err := json.Marshal(&in.ClientSettings)
+	var out *UpdateUserPoolClientOutput
+	err := s.store.Tx(ctx, func(tx store.Store) error {
+		c, err := s.loadPoolClientIn(ctx, tx, in.UserPoolId, in.ClientId)
+		if err != nil {
+			return err
+		}
+		in.ClientSettings.applyDefaults() // idempotent: the store may run this twice
+		if err := in.ClientSettings.checkValidity(); err != nil {
+			return err
+		}
+		if err := c.pool.doc.checkClientAttributes(&in.ClientSettings, clientUpdating); err != nil {
+			return err
+		}
+		doc := *c.cdoc
+		doc.ClientSettings = in.ClientSettings
+		cfg, err := json.Marshal(&doc)
+		if err != nil {
+			return err
+		}
+		rec := *c.rec
+		rec.Config, rec.UpdatedAt = cfg, s.now()
+		if in.ClientName != "" {
+			rec.Name = in.ClientName
+		}
+		out = &UpdateUserPoolClientOutput{UserPoolClient: clientType(&rec, &in.ClientSettings, c.primarySecret())}
+		return tx.UpdateClient(ctx, &rec)
+	})
 	if err != nil {
 		return nil, err
 	}
-	rec := *c.rec
-	rec.Config, rec.UpdatedAt = cfg, s.now()
-	if in.ClientName != "" {
-		rec.Name = in.ClientName
-	}
-	if err := s.store.UpdateClient(ctx, &rec); err != nil {
-		return nil, err
-	}
-	return &UpdateUserPoolClientOutput{UserPoolClient: clientType(&rec, &in.ClientSettings)}, nil
+	return out, nil
 }
 
 // DeleteUserPoolClientInput is the DeleteUserPoolClient request.
