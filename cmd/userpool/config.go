@@ -25,6 +25,7 @@ type config struct {
 	Region          string
 	Dev             bool
 	IssuerBase      string
+	HostedBase      string
 	MaxBody         int64
 	BodyTimeout     time.Duration
 	BodyMemory      int64
@@ -88,6 +89,7 @@ func parseServe(args []string, getenv func(string) string, out io.Writer) (*conf
 	fs.BoolVar(&c.DevListenPublic, "dev-listen-public", false, "with --dev on a non-loopback --addr: serve the development API (live codes, the clock) to the network, to admin keys only")
 	corsOrigins := fs.String("cors-origins", "", "browser origins (e.g. http://localhost:3000, comma-separated) that may make unsigned admin calls with --dev and no keys")
 	fs.StringVar(&c.IssuerBase, "issuer-base", "", "token issuer base URL (default http://<addr>); iss = <base>/<poolId>")
+	fs.StringVar(&c.HostedBase, "hosted-ui-base", "", "base URL of the hosted UI and OAuth endpoints (default: the issuer base); a domain's are <base>/_domain/<domain>/...")
 	fs.Int64Var(&c.MaxBody, "max-body", server.DefaultMaxBody, "request body limit in bytes")
 	fs.DurationVar(&c.BodyTimeout, "body-timeout", server.DefaultBodyTimeout, "how long a request body may take to arrive after its headers (slow-client protection)")
 	fs.Int64Var(&c.BodyMemory, "max-body-memory", server.DefaultBodyMemory, "bytes all request bodies in flight may hold beyond 16 KiB each; a body that does not fit is refused")

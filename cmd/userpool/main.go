@@ -181,7 +181,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svc, err := userpool.New(ctx, st, hasher, clock, log, userpool.Config{Region: cfg.Region, IssuerBase: base, Invoker: invoker,
+	svc, err := userpool.New(ctx, st, hasher, clock, log, userpool.Config{Region: cfg.Region, IssuerBase: base, HostedBase: cfg.HostedBase, Invoker: invoker,
 		FixedCode: cfg.DevFixedCode, CodeKey: codeKey,
 		Limits: userpool.Limits{Requests: cfg.LimitRequests, Confirms: cfg.LimitConfirms, Window: cfg.LimitWindow,
 			SignIns: cfg.LimitSignIns, SignInLockout: cfg.SignInLockout, SignInWindow: cfg.SignInWindow},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userpool/userpool/internal/apimodel"
+	"github.com/userpool/userpool/internal/hosted"
 	"github.com/userpool/userpool/internal/userpool"
 )
 
@@ -107,6 +108,8 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("GET /{pool}/.well-known/jwks.json", s.jwks)
 	s.mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", s.openidConfiguration)
+	// Hosted domains: OAuth endpoints and pages (internal/hosted).
+	s.mux.Handle(hosted.PathPrefix, hosted.New(hosted.Config{Service: cfg.Service, Log: s.log}))
 	if cfg.Dev {
 		if cfg.DevClock == nil {
 			cfg.DevClock = &userpool.DevClock{}
@@ -127,7 +130,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Cognito allows any origin and exposes the x-amzn headers. The
 	// development API is deliberately left out: with CORS open there, any
 	// web page a developer visits could read codes from a local --dev server.
-	if !strings.HasPrefix(r.URL.Path, "/_userpool/") {
+	// The hosted domains set their own: their pages must not be readable
+	// cross-origin (internal/hosted).
+	if !strings.HasPrefix(r.URL.Path, "/_userpool/") && !strings.HasPrefix(r.URL.Path, hosted.PathPrefix) {
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date")
 	}

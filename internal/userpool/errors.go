@@ -368,6 +368,9 @@ var (
 	// OBS: amazon-connect/voicemail-for-amazon-connect#5, SetUICustomization
 	// on a pool whose domain was never created.
 	errNoDomainForUI = newErr(InvalidParameter, "A domain must be associated with this user pool.")
+	// A hosted request (internal/hosted) for a domain no pool has; shown
+	// as a 404 page, never on the AWS JSON wire. UNVERIFIED wording.
+	errUnknownDomain = newErr(ResourceNotFound, "No such domain.")
 )
 
 // OBS: amplify-cli#1513 ("aws"); Cognito also reserves "amazon" and

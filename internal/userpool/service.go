@@ -27,6 +27,10 @@ type Config struct {
 	Region string
 	// IssuerBase is the URL tokens are issued under: iss = IssuerBase + "/" + poolID.
 	IssuerBase string
+	// HostedBase is the URL the hosted domains are served under (IssuerBase
+	// if empty): a domain's endpoints are HostedBase + "/_domain/<domain>/…"
+	// (internal/hosted), as the discovery document advertises them.
+	HostedBase string
 	// AccountID goes into pool ARNs.
 	AccountID string
 	// Limits are the per-user attempt limits (DefaultLimits if zero).
