@@ -79,6 +79,7 @@ type Server struct {
 	// corsOrigins may make unsigned admin calls (cors.go).
 	corsOrigins map[string]bool
 	devPublic   bool // the development API needs an admin key (devapi.go)
+	hosted      http.Handler
 	// Request bodies: read whole before admission (body.go).
 	bodyTimeout time.Duration
 	budget      bodyBudget
@@ -108,8 +109,9 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("GET /{pool}/.well-known/jwks.json", s.jwks)
 	s.mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", s.openidConfiguration)
-	// Hosted domains: OAuth endpoints and pages (internal/hosted).
-	s.mux.Handle(hosted.PathPrefix, hosted.New(hosted.Config{Service: cfg.Service, Log: s.log}))
+	// Hosted domains: OAuth endpoints and pages (internal/hosted), routed by
+	// prefix in ServeHTTP (a mux pattern would overlap /{pool}/.well-known).
+	s.hosted = hosted.New(hosted.Config{Service: cfg.Service, Log: s.log})
 	if cfg.Dev {
 		if cfg.DevClock == nil {
 			cfg.DevClock = &userpool.DevClock{}
@@ -161,7 +163,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.leave(r)
-	s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	if strings.HasPrefix(r.URL.Path, hosted.PathPrefix) {
+		s.hosted.ServeHTTP(sw, r)
+		return
+	}
+	s.mux.ServeHTTP(sw, r)
 }
 
 // logRequest logs every request once it is answered and feeds the metrics
