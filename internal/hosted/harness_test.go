@@ -35,6 +35,9 @@ type env struct {
 	URL   string
 	SDK   *cip.Client
 	Clock *userpool.DevClock
+	// Svc is the server's service, for tests that need a step no page or
+	// endpoint offers on its own.
+	Svc *userpool.Service
 }
 
 // newEnv starts a --dev server; tweak adjusts the service's configuration.
@@ -74,7 +77,7 @@ func newEnv(t *testing.T, tweak ...func(*userpool.Config)) *env {
 	sdk := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(testKeyID, testSecret, ""),
 		HTTPClient:  srv.Client(), Retryer: aws.NopRetryer{}})
-	return &env{t: t, URL: srv.URL, SDK: sdk, Clock: clock}
+	return &env{t: t, URL: srv.URL, SDK: sdk, Clock: clock, Svc: svc}
 }
 
 // Callback and sign-out URLs of the app client oauthApp makes.
