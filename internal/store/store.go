@@ -111,6 +111,11 @@ type RefreshToken struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	Revoked   bool
+	// Scopes are the OAuth scopes the family was granted, space-separated
+	// as in an access token's scope claim ("" for a family an API sign-in
+	// started, whose tokens carry no OAuth scopes): a refresh_token grant
+	// mints its tokens with them again.
+	Scopes string
 }
 
 // SigningKey is a pool's token-signing key. PrivateKey is a PKCS#8 DER blob.

@@ -14,7 +14,7 @@ import (
 )
 
 const tokenColumns = `id, hash, pool_id, client_id, username, auth_time, created_at,
-	expires_at, revoked`
+	expires_at, revoked, scopes`
 
 // notNullBytes keeps a nil slice from being sent as NULL to a NOT NULL
 // BYTEA column: an empty value round-trips as empty.
@@ -31,7 +31,7 @@ func scanToken(row pgx.Row) (*store.RefreshToken, error) {
 		authTime, created, expire int64
 	)
 	err := row.Scan(&t.ID, &t.Hash, &t.PoolID, &t.ClientID, &t.Username,
-		&authTime, &created, &expire, &t.Revoked)
+		&authTime, &created, &expire, &t.Revoked, &t.Scopes)
 	if err != nil {
 		return nil, err
 	}
@@ -44,9 +44,9 @@ func scanToken(row pgx.Row) (*store.RefreshToken, error) {
 // key fails and the error is store.ErrNotFound.
 func (s *Store) PutRefreshToken(ctx context.Context, t *store.RefreshToken) error {
 	_, err := s.execOne(ctx,
-		"INSERT INTO refresh_tokens ("+tokenColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		"INSERT INTO refresh_tokens ("+tokenColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
 		t.ID, notNullBytes(t.Hash), t.PoolID, t.ClientID, t.Username,
-		ms(t.AuthTime), ms(t.CreatedAt), ms(t.ExpiresAt), t.Revoked)
+		ms(t.AuthTime), ms(t.CreatedAt), ms(t.ExpiresAt), t.Revoked, t.Scopes)
 	return translate(err, "put refresh token "+t.ID)
 }
 

@@ -13,7 +13,7 @@ import (
 )
 
 const tokenColumns = `id, hash, pool_id, client_id, username, auth_time, created_at,
-	expires_at, revoked`
+	expires_at, revoked, scopes`
 
 func scanToken(sc scanner) (*store.RefreshToken, error) {
 	var (
@@ -21,7 +21,7 @@ func scanToken(sc scanner) (*store.RefreshToken, error) {
 		authTime, created, expire int64
 	)
 	err := sc.Scan(&t.ID, &t.Hash, &t.PoolID, &t.ClientID, &t.Username,
-		&authTime, &created, &expire, &t.Revoked)
+		&authTime, &created, &expire, &t.Revoked, &t.Scopes)
 	if err != nil {
 		return nil, err
 	}
@@ -34,9 +34,9 @@ func scanToken(sc scanner) (*store.RefreshToken, error) {
 // key fails and the error is store.ErrNotFound.
 func (s *Store) PutRefreshToken(ctx context.Context, t *store.RefreshToken) error {
 	_, err := s.writes().ExecContext(ctx,
-		"INSERT INTO refresh_tokens ("+tokenColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"INSERT INTO refresh_tokens ("+tokenColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		t.ID, blob(t.Hash), t.PoolID, t.ClientID, t.Username,
-		ms(t.AuthTime), ms(t.CreatedAt), ms(t.ExpiresAt), t.Revoked)
+		ms(t.AuthTime), ms(t.CreatedAt), ms(t.ExpiresAt), t.Revoked, t.Scopes)
 	return translate("put refresh token "+t.ID, err)
 }
 

@@ -186,9 +186,9 @@ func userView(u *store.User) string {
 }
 
 func tokenView(r *store.RefreshToken) string {
-	return fmt.Sprintf("RefreshToken{ID:%q Hash:%x PoolID:%q ClientID:%q Username:%q AuthTime:%s CreatedAt:%s ExpiresAt:%s Revoked:%v}",
+	return fmt.Sprintf("RefreshToken{ID:%q Hash:%x PoolID:%q ClientID:%q Username:%q AuthTime:%s CreatedAt:%s ExpiresAt:%s Revoked:%v Scopes:%q}",
 		r.ID, r.Hash, r.PoolID, r.ClientID, r.Username,
-		timeView(r.AuthTime), timeView(r.CreatedAt), timeView(r.ExpiresAt), r.Revoked)
+		timeView(r.AuthTime), timeView(r.CreatedAt), timeView(r.ExpiresAt), r.Revoked, r.Scopes)
 }
 
 func codeView(c *store.Code) string {

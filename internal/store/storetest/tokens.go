@@ -50,6 +50,27 @@ var tokenTests = []testCase{
 		_, err = s.GetRefreshTokenByHash(ctx, tok.Hash[:len(tok.Hash)-1])
 		wantErr(t, err, store.ErrNotFound, "GetRefreshTokenByHash of a prefix of a hash")
 	}},
+	// Scopes: an OAuth family keeps its granted scopes byte for byte
+	// (issue 17: the refresh_token grant mints with them again); a family
+	// without scopes reads back "", and revoking keeps them.
+	{"Scopes", func(t *testing.T, ctx context.Context, s store.Store) {
+		tokenPool(t, ctx, s)
+		oauth := newToken("p1", "c1", "alice", "t1")
+		oauth.Scopes = "openid email https://api.example.com/read.all"
+		must(t, s.PutRefreshToken(ctx, oauth), "PutRefreshToken with scopes")
+		plain := putToken(t, ctx, s, "p1", "c1", "bob", "t2")
+		for _, w := range []*store.RefreshToken{oauth, plain} {
+			got, err := s.GetRefreshTokenByHash(ctx, w.Hash)
+			must(t, err, "GetRefreshTokenByHash")
+			same(t, tokenView, got, w, "token with its scopes")
+		}
+		must(t, s.RevokeRefreshToken(ctx, "t1"), "RevokeRefreshToken")
+		got, err := s.GetRefreshToken(ctx, "t1")
+		must(t, err, "GetRefreshToken")
+		if got.Scopes != oauth.Scopes || !got.Revoked {
+			t.Errorf("revoked token: Scopes %q Revoked %v, want %q true", got.Scopes, got.Revoked, oauth.Scopes)
+		}
+	}},
 	{"PutDuplicate", func(t *testing.T, ctx context.Context, s store.Store) {
 		tokenPool(t, ctx, s)
 		want := putToken(t, ctx, s, "p1", "c1", "alice", "t1")
