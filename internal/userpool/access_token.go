@@ -16,6 +16,8 @@ type accessContext struct {
 	user      *store.User
 	clientID  string
 	originJTI string
+	// scope is the token's scope claim (space-separated).
+	scope string
 }
 
 // verifyAccessToken authenticates the AccessToken member of the public
@@ -77,5 +79,6 @@ func (s *Service) accessSubject(ctx context.Context, pool *poolView, claims jwt.
 	if !u.Enabled {
 		return nil, errUserDisabled
 	}
-	return &accessContext{pool: pool, user: u, clientID: clientID, originJTI: origin}, nil
+	scope, _ := claims["scope"].(string)
+	return &accessContext{pool: pool, user: u, clientID: clientID, originJTI: origin, scope: scope}, nil
 }

@@ -205,7 +205,7 @@ func (s *Service) refreshAuth(ctx context.Context, c *clientView, params map[str
 	if !u.Enabled {
 		return nil, errUserDisabled
 	}
-	res, err := s.mintTokens(ctx, c, u, session{originJTI: rt.ID, authTime: rt.AuthTime}, now)
+	res, err := s.mintTokens(ctx, c, u, familySession(rt), now)
 	if err != nil {
 		return nil, err
 	}

@@ -491,3 +491,42 @@ const (
 	declMaxBelowMinLength = "Max length cannot be less than min length."
 	declMaxBelowMinValue  = "Max value cannot be less than min value."
 )
+
+// OAuth 2.0 endpoints (issue 17): /oauth2/token, /oauth2/userInfo and
+// /oauth2/revoke answer RFC 6749 §5.2 JSON, {"error": Code} plus
+// "error_description" where Cognito gives one, never AWS JSON. Codes and
+// statuses follow the developer guide ("Token endpoint", "UserInfo
+// endpoint", "Revoke endpoint"): every token-endpoint error is a 400,
+// invalid_client included (the guide lists them all under "400 Bad
+// Request"), while the revoke endpoint answers invalid_client with 401.
+
+// OAuthError is an OAuth endpoint's refusal: HTTP Status, error Code and
+// optional Description.
+type OAuthError struct {
+	Status      int
+	Code        string
+	Description string
+}
+
+func (e *OAuthError) Error() string { return "oauth: " + e.Code }
+
+var (
+	oauthInvalidRequest   = &OAuthError{Status: 400, Code: "invalid_request"}
+	oauthInvalidClient    = &OAuthError{Status: 400, Code: "invalid_client"}
+	oauthInvalidGrant     = &OAuthError{Status: 400, Code: "invalid_grant"}
+	oauthUnauthorized     = &OAuthError{Status: 400, Code: "unauthorized_client"}
+	oauthUnsupportedGrant = &OAuthError{Status: 400, Code: "unsupported_grant_type"}
+	oauthInvalidScope     = &OAuthError{Status: 400, Code: "invalid_scope"}
+	// Revoke endpoint: a token that is not a refresh token, and client
+	// credentials that are not valid (401 there, DOC).
+	oauthUnsupportedTokenType = &OAuthError{Status: 400, Code: "unsupported_token_type"}
+	oauthRevokeInvalidClient  = &OAuthError{Status: 401, Code: "invalid_client"}
+	// UserInfo endpoint: both descriptions are the guide's (DOC).
+	oauthUserInfoBadRequest = &OAuthError{Status: 400, Code: "invalid_request",
+		Description: "Bad OAuth2 request at UserInfo Endpoint"}
+	oauthInvalidToken = &OAuthError{Status: 401, Code: "invalid_token",
+		Description: "Access token is expired, disabled, or deleted, or the user has globally signed out."}
+	// Anything that is not the client's fault (store down, ...): RFC 6749
+	// server_error; the cause is logged, never shown.
+	oauthServerError = &OAuthError{Status: 500, Code: "server_error"}
+)

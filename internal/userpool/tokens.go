@@ -111,7 +111,7 @@ func (s *Service) OpenIDConfiguration(ctx context.Context, poolID string) (map[s
 		return nil, err
 	}
 	iss := s.issuer(poolID)
-	return map[string]any{
+	doc := map[string]any{
 		"issuer":                                iss,
 		"jwks_uri":                              iss + "/.well-known/jwks.json",
 		"response_types_supported":              []string{"code", "token"},
@@ -119,7 +119,11 @@ func (s *Service) OpenIDConfiguration(ctx context.Context, poolID string) (map[s
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"scopes_supported":                      []string{"openid", "email", "phone", "profile"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
-	}, nil
+	}
+	if err := s.hostedEndpoints(ctx, poolID, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }
 
 // session is what a sign-in produces: the refresh-token family (origin_jti)
@@ -127,6 +131,9 @@ func (s *Service) OpenIDConfiguration(ctx context.Context, poolID string) (map[s
 type session struct {
 	originJTI string
 	authTime  time.Time
+	// oauth, when set, shapes the tokens as the OAuth endpoints issue
+	// them (oauth_tokens.go): scope claim, version 2, nonce, at_hash.
+	oauth *oauthShape
 }
 
 // mintTokens signs an access and an id token for u, as Cognito shapes them.
@@ -149,6 +156,7 @@ func (s *Service) mintTokens(ctx context.Context, c *clientView, u *store.User, 
 	access["client_id"] = c.ID
 	access["scope"] = "aws.cognito.signin.user.admin"
 	access["username"] = u.Username
+	sess.oauth.shapeAccess(access)
 	id := base("id", c.doc.idTTL())
 	id["aud"] = c.ID
 	id["cognito:username"] = u.Username
@@ -163,12 +171,16 @@ func (s *Service) mintTokens(ctx context.Context, c *clientView, u *store.User, 
 	if err != nil {
 		return nil, err
 	}
-	it, err := sign(k, id)
-	if err != nil {
+	res := &AuthenticationResultType{AccessToken: at, TokenType: "Bearer",
+		ExpiresIn: int64(c.doc.accessTTL() / time.Second)}
+	if !sess.oauth.wantsIDToken() {
+		return res, nil
+	}
+	sess.oauth.shapeID(id, at)
+	if res.IdToken, err = sign(k, id); err != nil {
 		return nil, err
 	}
-	return &AuthenticationResultType{AccessToken: at, IdToken: it, TokenType: "Bearer",
-		ExpiresIn: int64(c.doc.accessTTL() / time.Second)}, nil
+	return res, nil
 }
 
 // claimValue types id-token claims as Cognito does: the *_verified flags
@@ -190,23 +202,31 @@ func sign(k *signingKey, claims jwt.MapClaims) (string, error) {
 // and issued at now (with with, if set, in the same transaction), and
 // returns the opaque token; only its SHA-256 is kept.
 func (s *Service) newRefreshToken(ctx context.Context, c *clientView, u *store.User, now time.Time, with func(tx store.Store) error) (string, session, error) {
-	tok := randomToken(48)
-	h := sha256.Sum256([]byte(tok))
-	rec := &store.RefreshToken{ID: uuid.NewString(), Hash: h[:], PoolID: c.pool.ID, ClientID: c.ID,
-		Username: u.Username, AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(c.doc.refreshTTL())}
-	var err error
-	if with == nil {
-		err = s.store.PutRefreshToken(ctx, rec)
-	} else {
-		err = s.store.Tx(ctx, func(tx store.Store) error {
-			if err := with(tx); err != nil {
-				return err
-			}
-			return tx.PutRefreshToken(ctx, rec)
-		})
-	}
-	if err != nil {
+	tok, rec := familyRecord(c, u, now)
+	if err := s.putFamily(ctx, rec, with); err != nil {
 		return "", session{}, err
 	}
 	return tok, session{originJTI: rec.ID, authTime: now}, nil
+}
+
+// familyRecord is a new refresh-token family of u's issued at now, and
+// its opaque token.
+func familyRecord(c *clientView, u *store.User, now time.Time) (string, *store.RefreshToken) {
+	tok := randomToken(48)
+	h := sha256.Sum256([]byte(tok))
+	return tok, &store.RefreshToken{ID: uuid.NewString(), Hash: h[:], PoolID: c.pool.ID, ClientID: c.ID,
+		Username: u.Username, AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(c.doc.refreshTTL())}
+}
+
+// putFamily stores rec, in one transaction with with when it is set.
+func (s *Service) putFamily(ctx context.Context, rec *store.RefreshToken, with func(tx store.Store) error) error {
+	if with == nil {
+		return s.store.PutRefreshToken(ctx, rec)
+	}
+	return s.store.Tx(ctx, func(tx store.Store) error {
+		if err := with(tx); err != nil {
+			return err
+		}
+		return tx.PutRefreshToken(ctx, rec)
+	})
 }
