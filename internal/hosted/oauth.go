@@ -33,7 +33,7 @@ func (h *Handler) oauthCORS(fn http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// oauthPreflight answers a CORS oauthPreflight: the methods and the two request
+// oauthPreflight answers a CORS preflight: the methods and the two request
 // headers the endpoints read.
 func oauthPreflight(w http.ResponseWriter, _ *http.Request) {
 	hd := w.Header()
