@@ -67,7 +67,7 @@ func codeRows() []tokenErrorRow {
 		{name: "CodeOfAnotherClient", issue: func(e *tokenErrorEnv, _ *app, u user) string {
 			return e.code(e.other.authorize(nil), u)
 		}, status: bad, code: "invalid_grant",
-			call: pubCall(func(e *tokenErrorEnv, code string) url.Values { return codeForm(e.pub, code) }),
+			call:  pubCall(func(e *tokenErrorEnv, code string) url.Values { return codeForm(e.pub, code) }),
 			after: func(t *testing.T, e *tokenErrorEnv, _ *app, code string) { stillRedeemable(t, e, e.other, code) }},
 		{name: "MissingVerifier", issue: pkceCode("S256", pkceChallenge), status: bad, code: "invalid_request",
 			call: pubCall(func(e *tokenErrorEnv, code string) url.Values { return codeForm(e.pub, code) })},
@@ -166,7 +166,9 @@ func clientRows() []tokenErrorRow {
 		{name: "WrongSecretBody", owner: confCarol, issue: plainCode, status: bad, code: "invalid_client",
 			call: confCall("", "not-the-secret")},
 		{name: "SecretInBasicAndBody", owner: confCarol, issue: plainCode, status: bad, code: "invalid_request",
-			call: func(e *tokenErrorEnv, code string) (*app, tokenCall) { return confCall(e.conf.Secret, e.conf.Secret)(e, code) }},
+			call: func(e *tokenErrorEnv, code string) (*app, tokenCall) {
+				return confCall(e.conf.Secret, e.conf.Secret)(e, code)
+			}},
 		{name: "BasicNotBase64", owner: confCarol, issue: plainCode, status: bad, code: "invalid_client",
 			call: func(e *tokenErrorEnv, code string) (*app, tokenCall) {
 				return e.conf, tokenCall{Form: codeForm(e.conf, code), Header: http.Header{"Authorization": {"Basic %%%"}}}
