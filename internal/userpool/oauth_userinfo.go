@@ -64,6 +64,14 @@ func userInfoClaims(ac *accessContext, scopes []string) map[string]any {
 			out[a.Name] = a.Value
 		}
 	}
+	// A released email or phone number always comes with its flag: an
+	// address nobody verified is "false" (UNVERIFIED against Cognito, whose
+	// id tokens carry the flag whenever the attribute is set).
+	for _, attr := range []string{"email", "phone_number"} {
+		if _, ok := out[attr]; ok && out[attr+"_verified"] == nil {
+			out[attr+"_verified"] = "false"
+		}
+	}
 	return out
 }
 
