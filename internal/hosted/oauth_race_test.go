@@ -41,4 +41,3 @@ func TestCodeRedemptionRace(t *testing.T) {
 		}
 	}
 }
-
