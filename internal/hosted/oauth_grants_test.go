@@ -1,6 +1,7 @@
 package hosted_test
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
@@ -148,5 +149,42 @@ func TestRevokeEndpoint(t *testing.T) {
 	if got.Status != http.StatusUnauthorized || got.str("error") != "invalid_token" ||
 		!strings.HasPrefix(got.Header.Get("WWW-Authenticate"), `Bearer error="invalid_token"`) {
 		t.Errorf("userInfo after revoke: %d %v %s", got.Status, got.Header, got.Raw)
+	}
+}
+
+// TestClientSecretBasicEncoding: a secret with "+" authenticates as RFC
+// 6749 §2.3.1 sends it (form-urlencoded, then base64: "%2B"), as most
+// clients send it (raw "+"), and in the body; a secret that only matches
+// once "+" became a space does not.
+func TestClientSecretBasicEncoding(t *testing.T) {
+	e := newEnv(t)
+	const secret = "s3cr3t+with+plus+signs+0123456789abcdef"
+	a := e.oauthApp(nil, func(in *cip.CreateUserPoolClientInput) { in.ClientSecret = aws.String(secret) })
+	if a.Secret != secret {
+		t.Fatalf("client secret %q, want the given one", a.Secret)
+	}
+	alice := e.appUser(a, "alice@example.com")
+	rawBasic := "Basic " + base64.StdEncoding.EncodeToString([]byte(a.ClientID+":"+secret))
+	spaced := "Basic " + base64.StdEncoding.EncodeToString([]byte(a.ClientID+":"+strings.ReplaceAll(secret, "+", " ")))
+	for _, tc := range []struct {
+		name   string
+		call   func(code string) tokenCall
+		status int
+	}{
+		{"Encoded", func(code string) tokenCall {
+			return tokenCall{Form: codeForm(a, code), Basic: []string{a.ClientID, secret}}
+		}, http.StatusOK},
+		{"Raw", func(code string) tokenCall {
+			return tokenCall{Form: codeForm(a, code), Header: http.Header{"Authorization": {rawBasic}}}
+		}, http.StatusOK},
+		{"Body", func(code string) tokenCall { return tokenCall{Form: with(codeForm(a, code), "client_secret", secret)} }, http.StatusOK},
+		{"Spaces", func(code string) tokenCall {
+			return tokenCall{Form: codeForm(a, code), Header: http.Header{"Authorization": {spaced}}}
+		}, http.StatusBadRequest},
+	} {
+		ans := e.post(a, tc.call(e.code(a.authorize(nil), alice)))
+		if ans.Status != tc.status {
+			t.Errorf("%s: %d %s, want %d", tc.name, ans.Status, ans.Raw, tc.status)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"mime"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -36,15 +37,14 @@ func (r *OAuthRequest) checkForm() error {
 }
 
 // oauthClient authenticates the client of an OAuth request ("Token
-// endpoint": client_secret_basic or client_secret_post). The Basic
-// credentials are form-urlencoded before base64 (RFC 6749 §2.3.1), so
-// they are URL-decoded. A confidential client must present one of its
-// secrets; a public client presents none (a secret for a client that has
-// none authenticates nothing). The client must be one of the domain's
-// pool. Every failure is oauthInvalidClient (or invalid_request for two
-// methods at once), whose status the revoke endpoint changes.
+// endpoint": client_secret_basic or client_secret_post). A confidential
+// client must present one of its secrets; a public client presents none
+// (a secret for a client that has none authenticates nothing). The
+// client must be one of the domain's pool. Every failure is
+// oauthInvalidClient (or invalid_request for two methods at once), whose
+// status the revoke endpoint changes.
 func (s *Service) oauthClient(ctx context.Context, r *OAuthRequest) (*clientView, error) {
-	id, secret, err := r.clientCredentials()
+	id, secrets, err := r.clientCredentials()
 	if err != nil {
 		return nil, err
 	}
@@ -62,36 +62,53 @@ func (s *Service) oauthClient(ctx context.Context, r *OAuthRequest) (*clientView
 	if c.pool.ID != r.PoolID {
 		return nil, oauthInvalidClient
 	}
-	if len(c.secrets) > 0 && !c.hasSecret(secret) || len(c.secrets) == 0 && secret != "" {
+	matched := slices.ContainsFunc(secrets, c.hasSecret)
+	if len(c.secrets) > 0 && !matched || len(c.secrets) == 0 && len(secrets) > 0 {
 		return nil, oauthInvalidClient
 	}
 	return c, nil
 }
 
-// clientCredentials reads the client ID and secret from the Basic header
-// or the body. Both at once is two authentication methods, which RFC 6749
-// §2.3 forbids: invalid_request; a Basic header for another client ID
-// than the body's, or one that does not decode, is invalid_client.
-func (r *OAuthRequest) clientCredentials() (id, secret string, err error) {
-	id, secret = r.Form.Get("client_id"), r.Form.Get("client_secret")
+// clientCredentials reads the client ID and the candidate secrets from
+// the Basic header or the body. Both at once is two authentication
+// methods, which RFC 6749 §2.3 forbids: invalid_request; a Basic header
+// for another client ID than the body's, or one that does not decode, is
+// invalid_client.
+//
+// RFC 6749 §2.3.1 form-urlencodes both Basic parts before base64, as
+// golang.org/x/oauth2 does; many clients (and the guide's own example)
+// do not. Cognito's secrets are [\w+]+, where the two differ only by
+// "+" (a space once decoded), so the secret as sent and as decoded are
+// both candidates.
+func (r *OAuthRequest) clientCredentials() (id string, secrets []string, err error) {
+	id = r.Form.Get("client_id")
+	if sec := r.Form.Get("client_secret"); sec != "" {
+		secrets = []string{sec}
+	}
 	if r.Authorization == "" {
-		return id, secret, nil
+		return id, secrets, nil
 	}
 	scheme, cred, _ := strings.Cut(r.Authorization, " ")
-	if !strings.EqualFold(scheme, "Basic") {
-		return "", "", oauthInvalidClient
-	}
-	raw, err1 := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
 	bid, bsecret, ok := strings.Cut(string(raw), ":")
-	bid, err2 := url.QueryUnescape(bid)
-	bsecret, err3 := url.QueryUnescape(bsecret)
 	switch {
-	case err1 != nil || !ok || err2 != nil || err3 != nil:
-		return "", "", oauthInvalidClient
-	case secret != "":
-		return "", "", oauthInvalidRequest
-	case id != "" && id != bid:
-		return "", "", oauthInvalidClient
+	case !strings.EqualFold(scheme, "Basic") || err != nil || !ok:
+		return "", nil, oauthInvalidClient
+	case len(secrets) > 0:
+		return "", nil, oauthInvalidRequest
 	}
-	return bid, bsecret, nil
+	if dec, err := url.QueryUnescape(bid); err == nil {
+		bid = dec
+	}
+	if id != "" && id != bid {
+		return "", nil, oauthInvalidClient
+	}
+	if bsecret == "" {
+		return bid, nil, nil // a public client's "id:" (x/oauth2 sends it)
+	}
+	secrets = []string{bsecret}
+	if dec, err := url.QueryUnescape(bsecret); err == nil && dec != bsecret {
+		secrets = append(secrets, dec)
+	}
+	return bid, secrets, nil
 }

@@ -97,9 +97,11 @@ func (s *Service) OAuthRevoke(ctx context.Context, r *OAuthRequest) error {
 	case err != nil:
 		return err
 	}
+	// The client is authenticated already; RevokeToken's own secret check
+	// is handed one of its secrets so that only its token rules apply.
 	secret := ""
 	if len(c.secrets) > 0 {
-		_, secret, _ = r.clientCredentials()
+		secret = c.secrets[0].Value
 	}
 	_, err = s.RevokeToken(ctx, &RevokeTokenInput{Token: tok, ClientId: c.ID, ClientSecret: secret})
 	switch {
