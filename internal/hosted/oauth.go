@@ -109,10 +109,10 @@ func (h *Handler) oauthRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	oauthNoStore(w.Header())
-	w.WriteHeader(http.StatusOK) // RFC 7009 §2.2: an empty 200
+	w.WriteHeader(http.StatusOK) // RFC 7009 section 2.2: an empty 200
 }
 
-// oauthFail writes an OAuth error as RFC 6749 §5.2 JSON; a 401 also gets
+// oauthFail writes an OAuth error as RFC 6749 section 5.2 JSON; a 401 also gets
 // RFC 6750's WWW-Authenticate challenge. An internal error is logged (its
 // text never holds a secret: the service never puts one in an error) and
 // answered server_error.
@@ -136,7 +136,7 @@ func (h *Handler) oauthFail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // oauthJSON answers as Cognito's token endpoint does: JSON in UTF-8,
-// never cached (RFC 6749 §5.1: Cache-Control no-store, Pragma no-cache).
+// never cached (RFC 6749 section 5.1: Cache-Control no-store, Pragma no-cache).
 func oauthJSON(w http.ResponseWriter, status int, v any) {
 	b, _ := json.Marshal(v) // token responses and string maps always marshal
 	hd := w.Header()

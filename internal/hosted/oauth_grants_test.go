@@ -153,7 +153,7 @@ func TestRevokeEndpoint(t *testing.T) {
 }
 
 // TestClientSecretBasicEncoding: a secret with "+" authenticates as RFC
-// 6749 §2.3.1 sends it (form-urlencoded, then base64: "%2B"), as most
+// 6749 section 2.3.1 sends it (form-urlencoded, then base64: "%2B"), as most
 // clients send it (raw "+"), and in the body; a secret that only matches
 // once "+" became a space does not.
 func TestClientSecretBasicEncoding(t *testing.T) {

@@ -120,7 +120,7 @@ func (e *env) do(req *http.Request) *oauthAnswer {
 }
 
 // basic is client_secret_basic: both parts form-urlencoded, then base64
-// (RFC 6749 §2.3.1).
+// (RFC 6749 section 2.3.1).
 func basic(id, secret string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
 }

@@ -493,7 +493,7 @@ const (
 )
 
 // OAuth 2.0 endpoints (issue 17): /oauth2/token, /oauth2/userInfo and
-// /oauth2/revoke answer RFC 6749 §5.2 JSON, {"error": Code} plus
+// /oauth2/revoke answer RFC 6749 section 5.2 JSON, {"error": Code} plus
 // "error_description" where Cognito gives one, never AWS JSON. Codes and
 // statuses follow the developer guide ("Token endpoint", "UserInfo
 // endpoint", "Revoke endpoint"): every token-endpoint error is a 400,

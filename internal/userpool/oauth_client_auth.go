@@ -21,7 +21,7 @@ type OAuthRequest struct {
 }
 
 // checkForm applies the guide's "Content-Type: Must always be
-// 'application/x-www-form-urlencoded'" and RFC 6749 §3.2's "parameters
+// 'application/x-www-form-urlencoded'" and RFC 6749 section 3.2's "parameters
 // MUST NOT be included more than once": anything else is invalid_request.
 func (r *OAuthRequest) checkForm() error {
 	mt, _, err := mime.ParseMediaType(r.ContentType)
@@ -71,11 +71,11 @@ func (s *Service) oauthClient(ctx context.Context, r *OAuthRequest) (*clientView
 
 // clientCredentials reads the client ID and the candidate secrets from
 // the Basic header or the body. Both at once is two authentication
-// methods, which RFC 6749 §2.3 forbids: invalid_request; a Basic header
+// methods, which RFC 6749 section 2.3 forbids: invalid_request; a Basic header
 // for another client ID than the body's, or one that does not decode, is
 // invalid_client.
 //
-// RFC 6749 §2.3.1 form-urlencodes both Basic parts before base64, as
+// RFC 6749 section 2.3.1 form-urlencodes both Basic parts before base64, as
 // golang.org/x/oauth2 does; many clients (and the guide's own example)
 // do not. Cognito's secrets are [\w+]+, where the two differ only by
 // "+" (a space once decoded), so the secret as sent and as decoded are

@@ -89,7 +89,7 @@ func (s *Service) openCode(code string) (*authCode, bool) {
 }
 
 // verifierMatches checks a PKCE code_verifier against the code's
-// challenge (RFC 7636 §4.6): S256 compares BASE64URL(SHA256(verifier)),
+// challenge (RFC 7636 section 4.6): S256 compares BASE64URL(SHA256(verifier)),
 // plain the verifier itself. A verifier outside RFC 7636's 43–128
 // unreserved characters never matches.
 func verifierMatches(ac *authCode, verifier string) bool {

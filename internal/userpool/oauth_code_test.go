@@ -46,7 +46,7 @@ func TestAuthorizationCodeSealing(t *testing.T) {
 	}
 }
 
-// TestPKCEVerifier: RFC 7636 §4.6 for both methods, and §4.1's length and
+// TestPKCEVerifier: RFC 7636 section 4.6 for both methods, and section 4.1's length and
 // character rules.
 func TestPKCEVerifier(t *testing.T) {
 	const v = "dBjftJeZ4CK-hfWN5KXNP56wIE3ydATF0hQIVyUbiQx"

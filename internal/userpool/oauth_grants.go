@@ -28,7 +28,7 @@ func (s *Service) AuthorizationCode(ctx context.Context, req *AuthorizeRequest, 
 		Username: u.Username, Sub: u.Sub, AuthTime: authTimeOf(in, now).UnixMilli(),
 		Expires: now.Add(codeLifetime).UnixMilli()}
 	if ac.Challenge != "" && ac.Method == "" {
-		ac.Method = "plain" // RFC 7636 §4.3: the default method
+		ac.Method = "plain" // RFC 7636 section 4.3: the default method
 	}
 	return s.sealCode(ac), nil
 }

@@ -57,7 +57,7 @@ func (s *Service) Token(ctx context.Context, r *OAuthRequest) (*TokenResponse, e
 // redeemCode exchanges an authorization code for ID, access and refresh
 // tokens. A code that is unknown, used, expired, of another client, or
 // redeemed with another redirect_uri or a verifier that does not match
-// its challenge is invalid_grant (RFC 6749 §5.2, RFC 7636 §4.6).
+// its challenge is invalid_grant (RFC 6749 section 5.2, RFC 7636 section 4.6).
 func (s *Service) redeemCode(ctx context.Context, c *clientView, r *OAuthRequest) (*TokenResponse, error) {
 	if !slices.Contains(c.doc.AllowedOAuthFlows, "code") {
 		return nil, oauthUnauthorized

@@ -38,7 +38,7 @@ func (s *Service) UserInfo(ctx context.Context, poolID, authorization string) (m
 	return userInfoClaims(ac, scopes), nil
 }
 
-// userInfoClaims releases attributes by scope, as OIDC Core §5.4 and
+// userInfoClaims releases attributes by scope, as OIDC Core section 5.4 and
 // Cognito's "Scopes" page do: email → email, email_verified; phone →
 // phone_number, phone_number_verified; profile → every other attribute;
 // aws.cognito.signin.user.admin → all. Cognito's userInfo gives the
@@ -77,11 +77,11 @@ func userInfoClaims(ac *accessContext, scopes []string) map[string]any {
 
 // OAuthRevoke answers POST /oauth2/revoke ("Revoke endpoint"): the client
 // authenticates as at the token endpoint, then RevokeToken's rule revokes
-// the refresh token's family. Unknown tokens are 200 too (RFC 7009 §2.2);
+// the refresh token's family. Unknown tokens are 200 too (RFC 7009 section 2.2);
 // bad client credentials are 401 invalid_client, a missing token or a
 // client with revocation disabled invalid_request, an access or id token
 // unsupported_token_type, and another client's token unauthorized_client
-// (RFC 7009 §2.1: the server checks the token was issued to the client).
+// (RFC 7009 section 2.1: the server checks the token was issued to the client).
 func (s *Service) OAuthRevoke(ctx context.Context, r *OAuthRequest) error {
 	if err := r.checkForm(); err != nil {
 		return err
