@@ -12,7 +12,7 @@ import (
 // registerOAuth mounts the OAuth 2.0 endpoints that are not pages:
 // /oauth2/token, /oauth2/userInfo, /oauth2/revoke. Single-page apps call
 // them cross-origin, so they (and only they: the pages must not be
-// readable from other origins) allow any origin and answer oauthPreflights.
+// readable from other origins) allow any origin and answer preflights.
 func (h *Handler) registerOAuth() {
 	h.route("POST /oauth2/token", h.oauthCORS(h.oauthToken))
 	h.route("GET /oauth2/userInfo", h.oauthCORS(h.oauthUserInfo))
