@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/userpool/userpool/internal/userpool"
 )
@@ -95,5 +96,24 @@ func TestOAuthCORS(t *testing.T) {
 	resp.Body.Close()
 	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
 		t.Errorf("a non-OAuth hosted path allows origin %q", got)
+	}
+}
+
+// TestDiscoveryCustomDomain: a pool whose only domain is a custom one
+// advertises its endpoints under that name.
+func TestDiscoveryCustomDomain(t *testing.T) {
+	e := newEnv(t)
+	pool, err := e.SDK.CreateUserPool(t.Context(), &cip.CreateUserPoolInput{PoolName: aws.String("custom")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SDK.CreateUserPoolDomain(t.Context(), &cip.CreateUserPoolDomainInput{UserPoolId: pool.UserPool.Id,
+		Domain: aws.String("auth.example.com"), CustomDomainConfig: &types.CustomDomainConfigType{
+			CertificateArn: aws.String("arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000")}}); err != nil {
+		t.Fatal(err)
+	}
+	doc := discovery(t, e, *pool.UserPool.Id)
+	if want := e.URL + "/_domain/auth.example.com/oauth2/token"; doc["token_endpoint"] != want {
+		t.Errorf("token_endpoint %v, want %s", doc["token_endpoint"], want)
 	}
 }
