@@ -1,6 +1,7 @@
 package hosted_test
 
 import (
+	"errors"
 	"html"
 	"io"
 	"net/http"
@@ -169,3 +170,5 @@ func callback(t *testing.T, resp *http.Response, state string) url.Values {
 	}
 	return q
 }
+
+func errorAs[T error](err error, target *T) bool { return errors.As(err, target) }
