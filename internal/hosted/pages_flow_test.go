@@ -175,7 +175,7 @@ func TestNewPasswordPage(t *testing.T) {
 	}
 	c.Last = page
 	c.submit("challenge", map[string]string{"password": "weak", "password2": "weak"})
-	if !strings.HasPrefix(c.errorText(), "Password does not conform to policy") && !strings.HasPrefix(c.errorText(), "Password did not conform with policy") {
+	if !strings.HasPrefix(c.errorText(), "Password does not conform to policy: ") {
 		t.Fatalf("weak password: error %q, want the policy message", c.errorText())
 	}
 	callback(t, c.submit("challenge", map[string]string{"password": "Newpassw0rd!", "password2": "Newpassw0rd!"}), "st-42")
