@@ -1,6 +1,7 @@
 package hosted_test
 
 import (
+	"encoding/json"
 	"errors"
 	"html"
 	"io"
@@ -172,3 +173,31 @@ func callback(t *testing.T, resp *http.Response, state string) url.Values {
 }
 
 func errorAs[T error](err error, target *T) bool { return errors.As(err, target) }
+
+// newestCode is the code of the newest message to username in the
+// development inbox, which lists messages newest first. (The harness's
+// inboxCode scans from the end of that list: the oldest code.)
+func newestCode(t *testing.T, e *env, poolID, username string) string {
+	t.Helper()
+	q := url.Values{"userPoolId": {poolID}, "username": {username}}
+	resp, err := http.Get(e.URL + "/_userpool/messages?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Messages []struct {
+			Code string `json:"code"`
+		} `json:"messages"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range out.Messages {
+		if m.Code != "" {
+			return m.Code
+		}
+	}
+	t.Fatalf("inbox: no code for %s", username)
+	return ""
+}
