@@ -137,21 +137,6 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request) (*flow, bool) {
 	return f, true
 }
 
-// refuse answers a ParseAuthorize refusal: a redirectable one goes back to
-// the app, an untrusted one to this domain's /error page (Cognito's
-// /error?error=redirect_mismatch), never to the unverified URI.
-func (f *flow) refuse(err error) {
-	var ae *userpool.AuthorizeError
-	switch {
-	case errors.As(err, &ae) && ae.Redirect:
-		http.Redirect(f.w, f.r, userpool.AuthorizeErrorURL(ae), http.StatusFound)
-	case errors.As(err, &ae):
-		http.Redirect(f.w, f.r, f.base()+"/error?"+url.Values{"error": {ae.Code}}.Encode(), http.StatusFound)
-	default:
-		f.fail(http.StatusInternalServerError, err)
-	}
-}
-
 // fail shows an error page for err: a Cognito error's own message, else
 // the generic text (the cause logged, never shown).
 func (f *flow) fail(status int, err error) {

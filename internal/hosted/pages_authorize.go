@@ -48,6 +48,21 @@ func (f *flow) complete(in *userpool.SignedIn, fresh bool) {
 	http.Redirect(f.w, f.r, target, http.StatusFound)
 }
 
+// refuse answers a ParseAuthorize refusal: a redirectable one goes back to
+// the app, an untrusted one to this domain's /error page (Cognito's
+// /error?error=redirect_mismatch), never to the unverified URI.
+func (f *flow) refuse(err error) {
+	var ae *userpool.AuthorizeError
+	switch {
+	case errors.As(err, &ae) && ae.Redirect:
+		http.Redirect(f.w, f.r, userpool.AuthorizeErrorURL(ae), http.StatusFound)
+	case errors.As(err, &ae):
+		http.Redirect(f.w, f.r, f.base()+"/error?"+url.Values{"error": {ae.Code}}.Encode(), http.StatusFound)
+	default:
+		f.fail(http.StatusInternalServerError, err)
+	}
+}
+
 // logout serves GET /logout (Cognito developer guide, "Logout endpoint"):
 // with client_id and a logout_uri listed in the client's LogoutURLs it
 // ends the hosted session and goes there; with client_id, redirect_uri and

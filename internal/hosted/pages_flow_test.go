@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -81,38 +80,7 @@ func TestSecurityHeadersAndCookies(t *testing.T) {
 	e.confirmedUser(a.PoolID, "dee@example.com", "Passw0rd!x")
 	c := e.client(a)
 	q := authorizeQuery(a).Encode()
-	check := func(what string, resp *http.Response) {
-		t.Helper()
-		h := resp.Header
-		csp := h.Get("Content-Security-Policy")
-		for _, want := range []string{"default-src 'none'", "style-src 'nonce-", "form-action 'self'",
-			"frame-ancestors 'none'", "base-uri 'none'"} {
-			if !strings.Contains(csp, want) {
-				t.Errorf("%s: CSP %q lacks %q", what, csp, want)
-			}
-		}
-		for k, v := range map[string]string{"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
-			"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"} {
-			if h.Get(k) != v {
-				t.Errorf("%s: %s = %q, want %q", what, k, h.Get(k), v)
-			}
-		}
-		for _, ck := range resp.Cookies() {
-			if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/_domain/"+a.Domain+"/" || ck.Secure {
-				t.Errorf("%s: cookie %s: %+v", what, ck.Name, ck)
-			}
-		}
-		if resp.StatusCode == http.StatusOK {
-			nonce := between(csp, "'nonce-", "'")
-			if nonce == "" || !strings.Contains(c.Last, `<style nonce="`+nonce+`">`) {
-				t.Errorf("%s: the style's nonce does not match the CSP's", what)
-			}
-			if strings.Contains(c.Last, "<script") {
-				t.Errorf("%s: the page has a script", what)
-			}
-			checkLabels(t, what, c.Last)
-		}
-	}
+	check := func(what string, resp *http.Response) { t.Helper(); checkSecurity(t, c, a, what, resp) }
 	check("authorize", c.get("/oauth2/authorize?"+q))
 	check("login", c.get("/login?"+q))
 	if !strings.Contains(c.get("/login?"+q).Header.Get("Content-Security-Policy"), "form-action 'self' http://localhost:3000;") {
@@ -124,9 +92,49 @@ func TestSecurityHeadersAndCookies(t *testing.T) {
 	check("error", c.get("/error?error=redirect_mismatch"))
 	c.get("/forgotPassword?" + q)
 	check("forgot post", c.submit("forgotPassword", map[string]string{"username": "dee@example.com"}))
+	check("refused post", c.post("login", url.Values{"client_id": {a.ClientID}}))
 	check("login post", c.signIn(authorizeQuery(a), "dee@example.com", "Passw0rd!x"))
 	check("logout", c.get("/logout?"+url.Values{"client_id": {a.ClientID}, "logout_uri": {logoutURL}}.Encode()))
 	check("unknown domain", c.get(e.URL+"/_domain/no-such-domain/login?"+q))
+}
+
+// checkSecurity checks one response of c for the headers every page and
+// redirect carries, the cookie attributes, and on a page: the style nonce,
+// no script, the pool's name and a label on every input.
+func checkSecurity(t *testing.T, c *client, a *app, what string, resp *http.Response) {
+	t.Helper()
+	h := resp.Header
+	csp := h.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "style-src 'nonce-", "form-action 'self'",
+		"frame-ancestors 'none'", "base-uri 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("%s: CSP %q lacks %q", what, csp, want)
+		}
+	}
+	for k, v := range map[string]string{"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+		"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"} {
+		if h.Get(k) != v {
+			t.Errorf("%s: %s = %q, want %q", what, k, h.Get(k), v)
+		}
+	}
+	for _, ck := range resp.Cookies() {
+		if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/_domain/"+a.Domain+"/" || ck.Secure {
+			t.Errorf("%s: cookie %s: %+v", what, ck.Name, ck)
+		}
+	}
+	if resp.StatusCode != http.StatusFound {
+		if resp.StatusCode != http.StatusNotFound && !strings.Contains(c.Last, `id="pool-name">Acme Staff<`) {
+			t.Errorf("%s: the page does not show the pool's name", what)
+		}
+		nonce := between(csp, "'nonce-", "'")
+		if nonce == "" || !strings.Contains(c.Last, `<style nonce="`+nonce+`">`) {
+			t.Errorf("%s: the style's nonce does not match the CSP's", what)
+		}
+		if strings.Contains(c.Last, "<script") {
+			t.Errorf("%s: the page has a script", what)
+		}
+		checkLabels(t, what, c.Last)
+	}
 }
 
 // checkLabels: every input that is not hidden has a <label for> naming it.
@@ -201,32 +209,10 @@ func TestTotpMfaPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.confirmedUser(a.PoolID, "fay@example.com", "Passw0rd!x")
-	auth, err := e.SDK.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &a.PoolID, ClientId: &a.ClientID,
-		AuthFlow:       types.AuthFlowTypeAdminUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": "fay@example.com", "PASSWORD": "Passw0rd!x"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := auth.AuthenticationResult.AccessToken
-	as, err := e.SDK.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: tok})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := totp.Decode(aws.ToString(as.SecretCode))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.SDK.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{AccessToken: tok,
-		UserCode: aws.String(totp.Code(key, e.Clock.Now()))}); err != nil {
-		t.Fatal(err)
-	}
+	key := enrolTotp(t, e, a, "fay@example.com", "Passw0rd!x")
 	if _, err := e.SDK.AdminSetUserMFAPreference(ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &a.PoolID,
 		Username:                 aws.String("fay@example.com"),
 		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}}); err != nil {
-		t.Fatal(err)
-	}
-	// The next time step: the one VerifySoftwareToken used is spent.
-	if err := e.Clock.Set(ctx, e.Clock.Now().Add(30*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 
