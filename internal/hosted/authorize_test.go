@@ -214,3 +214,19 @@ func TestLogout(t *testing.T) {
 		t.Fatalf("after logout authorize went to %s, want /login", loc)
 	}
 }
+
+// A callback URL registered with a query keeps it byte for byte; the code
+// and state are added after it.
+func TestAuthorizeCallbackWithQuery(t *testing.T) {
+	e := newEnv(t)
+	const cb = "http://localhost:3000/cb?tenant=7&b=%2F"
+	a := e.oauthApp(nil, func(in *cip.CreateUserPoolClientInput) { in.CallbackURLs = []string{cb} })
+	e.confirmedUser(a.PoolID, "pat@example.com", "Passw0rd!x")
+	q := authorizeQuery(a)
+	q.Set("redirect_uri", cb)
+	c := e.client(a)
+	loc := location(t, c.signIn(q, "pat@example.com", "Passw0rd!x"))
+	if !strings.HasPrefix(loc, cb+"&code=") || !strings.HasSuffix(loc, "&state=st-42") {
+		t.Fatalf("Location %s, want %s&code=…&state=st-42", loc, cb)
+	}
+}

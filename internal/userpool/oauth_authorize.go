@@ -93,11 +93,14 @@ func (c *clientView) checkAuthorize(req *AuthorizeRequest, q url.Values) (string
 	if code, desc := checkPKCE(req); code != "" {
 		return code, desc
 	}
-	// identity_provider picks the IdP to sign in with. This server signs in
-	// with the pool's own directory only (no federation), so the parameter
-	// is accepted only as COGNITO, and only when the client lists COGNITO
-	// in SupportedIdentityProviders; otherwise invalid_request rather than
-	// a silent fall back to the login page the app did not ask for.
+	// identity_provider picks the IdP to sign in with ("For Amazon Cognito
+	// user pools, the value is COGNITO"; any other value names a social,
+	// SAML or OIDC provider, which the Authorize endpoint redirects to
+	// silently). This server signs in with the pool's own directory only
+	// (no federation), so the parameter is accepted only as COGNITO, and
+	// only when the client lists COGNITO in SupportedIdentityProviders;
+	// otherwise invalid_request, rather than a silent fall back to the
+	// login page the app did not ask for.
 	if idp := q.Get("identity_provider"); idp != "" &&
 		(idp != "COGNITO" || !slices.Contains(c.doc.SupportedIdentityProviders, "COGNITO")) {
 		return OAuthInvalidRequest, descProviderNotSupported
