@@ -24,6 +24,7 @@ func TestAuthorizeRefusals(t *testing.T) {
 		in.AllowedOAuthFlows = []types.OAuthFlowType{types.OAuthFlowTypeCode}
 	})
 	other := e.oauthApp(nil, nil) // a client of another pool
+	noCognito := e.oauthApp(nil, func(in *cip.CreateUserPoolClientInput) { in.SupportedIdentityProviders = nil })
 	good := strings.Repeat("a", 43)
 	cases := []struct {
 		name  string
@@ -45,6 +46,8 @@ func TestAuthorizeRefusals(t *testing.T) {
 		{"short challenge", a, func(q url.Values) { q.Set("code_challenge", "abc"); q.Set("code_challenge_method", "S256") }, "invalid_request", false},
 		{"method without challenge", a, func(q url.Values) { q.Set("code_challenge_method", "S256") }, "invalid_request", false},
 		{"foreign identity provider", a, func(q url.Values) { q.Set("identity_provider", "Google") }, "invalid_request", false},
+		{"COGNITO asked of a client without it", noCognito, func(q url.Values) { q.Set("identity_provider", "COGNITO") }, "invalid_request", false},
+		{"client without COGNITO", noCognito, func(url.Values) {}, "invalid_request", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

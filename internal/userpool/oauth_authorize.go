@@ -101,8 +101,10 @@ func (c *clientView) checkAuthorize(req *AuthorizeRequest, q url.Values) (string
 	// only when the client lists COGNITO in SupportedIdentityProviders;
 	// otherwise invalid_request, rather than a silent fall back to the
 	// login page the app did not ask for.
-	if idp := q.Get("identity_provider"); idp != "" &&
-		(idp != "COGNITO" || !slices.Contains(c.doc.SupportedIdentityProviders, "COGNITO")) {
+	// A client without COGNITO has no sign-in here at all (managed login
+	// would offer only its federated providers).
+	if idp := q.Get("identity_provider"); (idp != "" && idp != "COGNITO") ||
+		!slices.Contains(c.doc.SupportedIdentityProviders, "COGNITO") {
 		return OAuthInvalidRequest, descProviderNotSupported
 	}
 	return "", ""
