@@ -93,7 +93,7 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request) (*flow, bool) {
 		return nil, false
 	}
 	pool := f.pool
-	if r.Method == http.MethodPost && !csrfValid(r, pool.Domain) {
+	if r.Method == http.MethodPost && !h.csrfValid(r, pool.Domain) {
 		f.render(http.StatusForbidden, "error", &page{Title: "Forbidden", Error: userpool.ErrHostedForbidden.Message})
 		return nil, false
 	}
@@ -158,7 +158,7 @@ func (f *flow) render(status int, name string, p *page) {
 	p.Nonce, p.CSS, p.Pool = f.nonce, stylesheet, f.pool.PoolName
 	p.base, p.oauth = f.base(), f.oauth
 	if f.secret != "" {
-		p.CSRF = csrfToken(f.pool.Domain, f.secret)
+		p.CSRF = f.h.svc.HostedFormToken(f.pool.Domain, f.secret)
 	}
 	for _, k := range oauthParams {
 		if v := f.oauth.Get(k); v != "" {

@@ -3,7 +3,6 @@ package hosted
 import (
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"net/url"
@@ -25,10 +24,6 @@ const (
 	sessionCookie = "userpool_session"
 	csrfField     = "_csrf"
 )
-
-// csrfKey turns a browser's CSRF cookie into its form token. One key per
-// process: a restart invalidates open forms, which then show the 403 page.
-var csrfKey = randomBytes(32)
 
 func randomBytes(n int) []byte {
 	b := make([]byte, n)
@@ -86,15 +81,6 @@ func cookie(r *http.Request, domain, name, value string, maxAge int) *http.Cooki
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil}
 }
 
-// csrfToken is the form token of a browser's CSRF cookie value for domain.
-func csrfToken(domain, secret string) string {
-	m := hmac.New(sha256.New, csrfKey)
-	m.Write([]byte(domain))
-	m.Write([]byte{0})
-	m.Write([]byte(secret))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
-
 // ensureCSRF returns the browser's CSRF cookie value, setting a new one
 // when it has none.
 func ensureCSRF(w http.ResponseWriter, r *http.Request, domain string) string {
@@ -107,11 +93,11 @@ func ensureCSRF(w http.ResponseWriter, r *http.Request, domain string) string {
 }
 
 // csrfValid checks a POST's token against the browser's cookie.
-func csrfValid(r *http.Request, domain string) bool {
+func (h *Handler) csrfValid(r *http.Request, domain string) bool {
 	c, err := r.Cookie(csrfCookie)
 	if err != nil || c.Value == "" {
 		return false
 	}
 	given := r.PostFormValue(csrfField)
-	return given != "" && hmac.Equal([]byte(given), []byte(csrfToken(domain, c.Value)))
+	return given != "" && hmac.Equal([]byte(given), []byte(h.svc.HostedFormToken(domain, c.Value)))
 }

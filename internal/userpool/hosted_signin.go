@@ -205,3 +205,14 @@ func (s *Service) OpenHostedSession(ctx context.Context, poolID, tok string) (*S
 	}
 	return &SignedIn{PoolID: poolID, ClientID: hs.Client, Username: u.Username, AuthTime: auth}, nil
 }
+
+// HostedFormToken is the CSRF token the hosted pages put in their forms
+// for a browser whose CSRF cookie holds secret: an HMAC under the session
+// key, so that any instance of the server accepts a form another one
+// rendered, and a restart does not expire open pages.
+func (s *Service) HostedFormToken(domain, secret string) string {
+	m := hmac.New(sha256.New, s.sessionKey)
+	m.Write([]byte("hosted-csrf\x00" + domain + "\x00"))
+	m.Write([]byte(secret))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
