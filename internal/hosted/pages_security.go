@@ -52,7 +52,7 @@ func csp(nonce, formOrigin string) string {
 	if formOrigin != "" {
 		action += " " + formOrigin
 	}
-	return "default-src 'none'; style-src 'nonce-" + nonce + "'; img-src 'self'; form-action " + action +
+	return "default-src 'none'; style-src 'nonce-" + nonce + "'; form-action " + action +
 		"; frame-ancestors 'none'; base-uri 'none'"
 }
 

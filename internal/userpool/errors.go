@@ -374,7 +374,7 @@ var (
 )
 
 // OAuth 2.0 answers of /oauth2/authorize, /login and /logout (issue 17).
-// The codes are RFC 6749 §4.1.2.1's, which Cognito's "Authorize endpoint"
+// The codes are RFC 6749 section 4.1.2.1's, which Cognito's "Authorize endpoint"
 // documents; redirect_mismatch is the code Cognito's /error page shows for
 // an untrusted client or redirect URI. The descriptions are UNVERIFIED (the
 // developer guide lists no texts): our best wording.

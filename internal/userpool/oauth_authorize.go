@@ -11,14 +11,14 @@ import (
 
 // The rules of /oauth2/authorize (Cognito developer guide, "Authorize
 // endpoint"; the Login endpoint takes the same parameters). Checks come in
-// two tiers, as RFC 6749 §4.1.2.1 requires and Cognito does:
+// two tiers, as RFC 6749 section 4.1.2.1 requires and Cognito does:
 //  1. the client and its redirect URI — until both are trusted nothing is
 //     sent back to the redirect URI (an open redirect otherwise); Cognito
 //     shows its /error page with error=redirect_mismatch;
 //  2. everything else — refused by redirecting to the trusted URI with
 //     error, error_description and state.
 
-// pkceChallenge is RFC 7636 §4.2's code_challenge: 43 to 128 unreserved
+// pkceChallenge is RFC 7636 section 4.2's code_challenge: 43 to 128 unreserved
 // characters (a base64url SHA-256 is 43).
 var pkceChallenge = regexp.MustCompile(`^[A-Za-z0-9\-._~]{43,128}$`)
 
@@ -118,7 +118,7 @@ func flowOf(responseType string) string {
 	return "code"
 }
 
-// checkPKCE: code_challenge_method is S256 or plain (RFC 7636 §4.3; plain
+// checkPKCE: code_challenge_method is S256 or plain (RFC 7636 section 4.3; plain
 // when a challenge comes without one), the challenge well formed.
 func checkPKCE(req *AuthorizeRequest) (string, string) {
 	switch {
