@@ -19,6 +19,9 @@ type AuthOutput struct {
 	Session              string                    `json:"Session,omitempty"`
 	ChallengeParameters  map[string]string         `json:"ChallengeParameters"`
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitempty"`
+	// signedIn ends a hosted sign-in instead of AuthenticationResult
+	// (hosted_signin.go); never on the wire.
+	signedIn *SignedIn
 }
 
 // burnHash verifies password against a hash of nothing, so that an unknown
@@ -158,6 +161,9 @@ func (s *Service) newPasswordChallenge(c *clientView, u *store.User, now time.Ti
 // tokens. with, when set, runs in the transaction that stores the refresh
 // token.
 func (s *Service) issue(ctx context.Context, c *clientView, u *store.User, now time.Time, with func(tx store.Store) error) (*AuthOutput, error) {
+	if c.hosted {
+		return s.hostedIssue(ctx, c, u, now, with) // hosted_signin.go
+	}
 	refresh, sess, err := s.newRefreshToken(ctx, c, u, now, with)
 	if err != nil {
 		return nil, err

@@ -148,6 +148,10 @@ type clientView struct {
 	cdoc    *clientDoc
 	secrets []clientSecret // oldest first; none for a public client
 	pool    *poolView
+	// hosted marks the hosted pages' sign-in (hosted_signin.go): the
+	// server itself is the caller, so no SECRET_HASH is asked for, and a
+	// completed sign-in ends in a SignedIn instead of tokens.
+	hosted bool
 }
 
 func (s *Service) decodeClient(rec *store.Client) (*clientDoc, error) {

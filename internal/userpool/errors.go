@@ -373,6 +373,69 @@ var (
 	errUnknownDomain = newErr(ResourceNotFound, "No such domain.")
 )
 
+// OAuth 2.0 answers of /oauth2/authorize, /login and /logout (issue 17).
+// The codes are RFC 6749 section 4.1.2.1's, which Cognito's "Authorize endpoint"
+// documents; redirect_mismatch is the code Cognito's /error page shows for
+// an untrusted client or redirect URI. The descriptions are UNVERIFIED (the
+// developer guide lists no texts): our best wording.
+const (
+	OAuthInvalidRequest          = "invalid_request"
+	OAuthUnauthorizedClient      = "unauthorized_client"
+	OAuthInvalidScope            = "invalid_scope"
+	OAuthUnsupportedResponseType = "unsupported_response_type"
+	OAuthRedirectMismatch        = "redirect_mismatch"
+	OAuthServerError             = "server_error"
+	descMissingClientID          = "client_id is required."
+	descUnknownClient            = "The client does not exist in this user pool."
+	descClientNotOAuth           = "The client is not enabled for OAuth 2.0 flows."
+	descRedirectMismatch         = "redirect_uri does not match a callback URL of the client."
+	descLogoutMismatch           = "logout_uri does not match a sign-out URL of the client."
+	descUnsupportedResponseType  = "response_type must be code or token."
+	descFlowNotAllowed           = "The client is not allowed this response_type."
+	descInvalidScope             = "A requested scope is not allowed for the client."
+	descChallengeMethod          = "code_challenge_method must be S256 or plain."
+	descChallengeMalformed       = "code_challenge must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~'."
+	descChallengeMissing         = "code_challenge is required with code_challenge_method."
+	descProviderNotSupported     = "identity_provider is not supported: this user pool signs in with COGNITO only."
+	descUnknownDomainPage        = "No user pool has this domain."
+	descServerError              = "An error was encountered with the requested page."
+)
+
+// oauthDescriptions are the texts the /error page shows for a code in its
+// query; the page never echoes the query's own text.
+var oauthDescriptions = map[string]string{
+	OAuthRedirectMismatch: descRedirectMismatch,
+	OAuthInvalidRequest:   "The request is missing a required parameter or has an invalid one.",
+	OAuthServerError:      descServerError,
+}
+
+// OAuthErrorText is what the /error page shows for code (a generic text for
+// codes it does not know).
+func OAuthErrorText(code string) string {
+	if d, ok := oauthDescriptions[code]; ok {
+		return d
+	}
+	return descServerError
+}
+
+// Hosted pages' own refusals (internal/hosted). UNVERIFIED wording: the
+// classic hosted UI checks these in the browser.
+var (
+	// The two password fields of /confirmForgotPassword differ.
+	ErrHostedPasswordsDiffer = newErr(InvalidParameter, "Passwords do not match.")
+	// A POST without the page's CSRF token (403, nothing changed).
+	ErrHostedForbidden = newErr(ForbiddenException, "The form expired or did not come from this page. Go back and try again.")
+	// MFA_SETUP: enrolling an authenticator needs a QR code page this
+	// server does not have; the user enrolls through the API first.
+	ErrHostedMfaSetup = newErr(UnsupportedOperation, "This user must set up an authenticator app before signing in here; the hosted pages cannot enroll one.")
+	// Anything not a Cognito error (the text is Cognito's /error page's).
+	ErrHostedInternal = newErr(InternalError, descServerError)
+	// A challenge answered in the hosted pages that they do not offer.
+	errHostedChallenge = newErr(InvalidParameter, "This challenge cannot be answered here.")
+	// A hosted session cookie that no longer signs anyone in.
+	errHostedSession = newErr(NotAuthorized, "The sign-in session is invalid or expired.")
+)
+
 // OBS: amplify-cli#1513 ("aws"); Cognito also reserves "amazon" and
 // "cognito" in prefixes (developer guide).
 func errDomainReservedWord(word string) *Error {
