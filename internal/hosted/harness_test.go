@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/userpool/userpool/internal/passhash"
 	"github.com/userpool/userpool/internal/server"
+	"github.com/userpool/userpool/internal/store"
 	"github.com/userpool/userpool/internal/store/sqlite"
 	"github.com/userpool/userpool/internal/store/txtwice"
 	"github.com/userpool/userpool/internal/userpool"
@@ -31,7 +32,7 @@ const (
 // env is one running server (API, development API and hosted domains) on
 // a fresh SQLite file, with a real aws-sdk-go-v2 Cognito client.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	URL   string
 	SDK   *cip.Client
 	Clock *userpool.DevClock
@@ -41,43 +42,64 @@ type env struct {
 }
 
 // newEnv starts a --dev server; tweak adjusts the service's configuration.
+// Every Tx callback runs twice, as a PostgreSQL retry would.
 func newEnv(t *testing.T, tweak ...func(*userpool.Config)) *env {
 	t.Helper()
-	ctx := t.Context()
-	sq, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "userpool.db"))
+	ts := startServer(t, true, tweak...)
+	return &env{t: t, URL: ts.Server.URL, SDK: ts.SDK, Clock: ts.Clock, Svc: ts.Svc}
+}
+
+// testServer is a running --dev server on a fresh SQLite file.
+type testServer struct {
+	Server *httptest.Server
+	Svc    *userpool.Service
+	Clock  *userpool.DevClock
+	SDK    *cip.Client // signs with the test key
+}
+
+// startServer starts a test server; twice wraps the store so that every
+// Tx callback runs twice (tests), or not (benchmarks and fuzzing measure
+// and explore what production runs).
+func startServer(tb testing.TB, twice bool, tweak ...func(*userpool.Config)) *testServer {
+	tb.Helper()
+	ctx := tb.Context()
+	sq, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "userpool.db"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { sq.Close() })
+	tb.Cleanup(func() { sq.Close() })
+	var st store.Store = sq
+	if twice {
+		st = txtwice.Wrap(sq)
+	}
 	hasher, err := passhash.New(passhash.Minimum, 0)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	// The issuer must be the server's own URL: listen first, then build.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	base := "http://" + ln.Addr().String()
-	cfg := userpool.Config{Region: "us-east-1", IssuerBase: base, Dev: true}
+	cfg := userpool.Config{Region: "us-east-1", IssuerBase: "http://" + ln.Addr().String(), Dev: true}
 	for _, f := range tweak {
 		f(&cfg)
 	}
 	clock := &userpool.DevClock{}
-	// Every Tx callback runs twice, as a PostgreSQL retry would.
-	svc, err := userpool.New(ctx, txtwice.Wrap(sq), hasher, clock, nil, cfg)
+	svc, err := userpool.New(ctx, st, hasher, clock, nil, cfg)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc, Dev: true, DevClock: clock,
 		AdminKeys: map[string]string{testKeyID: testSecret}}))
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()
-	t.Cleanup(srv.Close)
+	tb.Cleanup(srv.Close)
 	sdk := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(testKeyID, testSecret, ""),
 		HTTPClient:  srv.Client(), Retryer: aws.NopRetryer{}})
-	return &env{t: t, URL: srv.URL, SDK: sdk, Clock: clock, Svc: svc}
+	return &testServer{Server: srv, Svc: svc, Clock: clock, SDK: sdk}
 }
 
 // Callback and sign-out URLs of the app client oauthApp makes.
@@ -153,7 +175,8 @@ func (e *env) confirmedUser(poolID, email, password string) {
 }
 
 // inboxCode returns the code of the newest message to username in the
-// development inbox (GET /_userpool/messages), or fails the test.
+// development inbox (GET /_userpool/messages lists newest first), or fails
+// the test.
 func (e *env) inboxCode(poolID, username string) string {
 	e.t.Helper()
 	q := url.Values{"userPoolId": {poolID}, "username": {username}}
@@ -170,9 +193,9 @@ func (e *env) inboxCode(poolID, username string) string {
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
 		e.t.Fatalf("inbox: status %d, %v", resp.StatusCode, err)
 	}
-	for i := len(out.Messages) - 1; i >= 0; i-- {
-		if c := out.Messages[i].Code; c != "" {
-			return c
+	for _, m := range out.Messages {
+		if m.Code != "" {
+			return m.Code
 		}
 	}
 	e.t.Fatalf("inbox: no code for %s", username)

@@ -1,63 +1,30 @@
 package hosted_test
 
 import (
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/userpool/userpool/internal/passhash"
-	"github.com/userpool/userpool/internal/server"
-	"github.com/userpool/userpool/internal/store/sqlite"
 	"github.com/userpool/userpool/internal/userpool"
 )
 
 // BenchmarkTokenAuthorizationCode measures POST /oauth2/token redeeming
 // an authorization code with PKCE over HTTP on SQLite: client
 // authentication, opening the sealed code, the single-use mark and the
-// refresh token in one transaction, and two RS256 signatures. (env needs
-// a *testing.T, so the server is built here as newEnv builds it, without
-// txtwice: a benchmark measures what production runs.)
+// refresh token in one transaction, and two RS256 signatures.
 func BenchmarkTokenAuthorizationCode(b *testing.B) {
 	ctx := b.Context()
-	sq, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "userpool.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { sq.Close() })
-	hasher, err := passhash.New(passhash.Minimum, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	svc, err := userpool.New(ctx, sq, hasher, &userpool.DevClock{}, nil, userpool.Config{Region: "us-east-1", IssuerBase: base})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(server.New(server.Config{Service: svc,
-		AdminKeys: map[string]string{testKeyID: testSecret}}))
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	b.Cleanup(srv.Close)
-	sdk := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
-		Credentials: credentials.NewStaticCredentialsProvider(testKeyID, testSecret, ""),
-		HTTPClient:  srv.Client(), Retryer: aws.NopRetryer{}})
-	req, username := benchApp(b, sdk)
+	ts := startServer(b, false)
+	svc, srv := ts.Svc, ts.Server
+	req, username := benchApp(b, ts.SDK)
 	in := &userpool.SignedIn{PoolID: req.PoolID, ClientID: req.ClientID, Username: username}
 	codes := make([]string, b.N)
 	for i := range codes {
+		var err error
 		if codes[i], err = svc.AuthorizationCode(ctx, req, in); err != nil {
 			b.Fatal(err)
 		}

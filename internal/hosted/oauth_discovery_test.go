@@ -13,7 +13,7 @@ import (
 	"github.com/userpool/userpool/internal/userpool"
 )
 
-func discovery(t *testing.T, e *env, poolID string) map[string]any {
+func discovery(t testing.TB, e *env, poolID string) map[string]any {
 	t.Helper()
 	resp, err := http.Get(e.URL + "/" + poolID + "/.well-known/openid-configuration")
 	if err != nil {

@@ -158,7 +158,7 @@ func (e *env) userInfo(a *app, accessToken string) *oauthAnswer {
 
 // claims decodes a JWT's payload without verifying it (the tests that
 // need verification use go-oidc).
-func claims(t *testing.T, jwt string) map[string]any {
+func claims(t testing.TB, jwt string) map[string]any {
 	t.Helper()
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {

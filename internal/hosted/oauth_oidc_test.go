@@ -84,7 +84,7 @@ func TestOIDCClientCodeFlow(t *testing.T) {
 
 // checkOAuthAccessToken: an access token from the OAuth endpoints, as
 // Cognito shapes it.
-func checkOAuthAccessToken(t *testing.T, c map[string]any, a *app, u user, scope string) {
+func checkOAuthAccessToken(t testing.TB, c map[string]any, a *app, u user, scope string) {
 	t.Helper()
 	want := map[string]any{"scope": scope, "version": float64(2), "client_id": a.ClientID,
 		"username": u.Username, "token_use": "access"}

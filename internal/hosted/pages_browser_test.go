@@ -16,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
 
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 )
@@ -30,9 +32,11 @@ const chromiumPath = "/usr/bin/chromium"
 // appServer is the app a browser test signs in to: its callback records
 // the query it was reached with.
 type appServer struct {
-	URL  string // the callback URL
-	mu   sync.Mutex
-	hits []url.Values
+	URL string // the callback URL
+	// Verifier is the PKCE code verifier of the app's authorize link.
+	Verifier string
+	mu       sync.Mutex
+	hits     []url.Values
 }
 
 func newAppServer(t *testing.T) *appServer {
@@ -71,8 +75,10 @@ func (e *env) browserApp(srv *appServer, poolTweak func(*cip.CreateUserPoolInput
 			in.PreventUserExistenceErrors = types.PreventUserExistenceErrorTypesEnabled
 		}
 	})
+	srv.Verifier = oauth2.GenerateVerifier()
 	q := url.Values{"client_id": {a.ClientID}, "redirect_uri": {srv.URL}, "response_type": {"code"},
-		"scope": {"openid email"}, "state": {"browser-state"}}
+		"scope": {"openid email"}, "state": {"browser-state"}, "nonce": {"browser-nonce"},
+		"code_challenge": {oauth2.S256ChallengeFromVerifier(srv.Verifier)}, "code_challenge_method": {"S256"}}
 	return a, a.Base + "/oauth2/authorize?" + q.Encode()
 }
 
@@ -154,13 +160,43 @@ func waitError(t *testing.T, ctx context.Context, want string) {
 	}
 }
 
-// landed waits for the app's callback page and checks the code and state.
-func landed(t *testing.T, ctx context.Context, srv *appServer) {
+// landed waits for the app's callback page, checks the code and state,
+// and finishes the app's side as an OIDC relying party would: the code
+// and the PKCE verifier exchanged at the token endpoint found by
+// discovery (golang.org/x/oauth2), the id token verified against the JWKS
+// with its nonce (go-oidc), and email is the user's.
+func landed(t *testing.T, ctx context.Context, e *env, a *app, srv *appServer, email string) {
 	t.Helper()
 	do(t, ctx, "app callback", chromedp.WaitVisible(chromedp.ID("app-done")))
 	q := srv.last()
 	if q.Get("code") == "" || q.Get("state") != "browser-state" {
 		t.Fatalf("callback query %v, want a code and the state", q)
+	}
+	provider, err := oidc.NewProvider(t.Context(), e.URL+"/"+a.PoolID)
+	if err != nil {
+		t.Fatalf("discovery: %v", err)
+	}
+	cfg := &oauth2.Config{ClientID: a.ClientID, Endpoint: provider.Endpoint(), RedirectURL: srv.URL}
+	if _, err := cfg.Exchange(t.Context(), q.Get("code"), oauth2.VerifierOption("not-"+srv.Verifier)); err == nil {
+		t.Fatal("the code was redeemed with a wrong PKCE verifier")
+	}
+	tok, err := cfg.Exchange(t.Context(), q.Get("code"), oauth2.VerifierOption(srv.Verifier))
+	if err != nil {
+		t.Fatalf("exchange: %v", err)
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	idt, err := provider.Verifier(&oidc.Config{ClientID: a.ClientID}).Verify(t.Context(), raw)
+	if err != nil {
+		t.Fatalf("id token: %v", err)
+	}
+	var c struct {
+		Email string `json:"email"`
+	}
+	if err := idt.Claims(&c); err != nil || c.Email != email || idt.Nonce != "browser-nonce" {
+		t.Fatalf("id token email %q nonce %q (%v), want %q and the request's nonce", c.Email, idt.Nonce, err, email)
+	}
+	if _, err := cfg.Exchange(t.Context(), q.Get("code"), oauth2.VerifierOption(srv.Verifier)); err == nil {
+		t.Fatal("the code was redeemed twice")
 	}
 }
 
@@ -181,7 +217,7 @@ func TestBrowserSignUpToCallback(t *testing.T) {
 	do(t, ctx, "confirm", chromedp.SendKeys(chromedp.ID("code"), code), chromedp.Click(chromedp.ID("confirm")))
 	waitTitle(t, ctx, "Sign in")
 	do(t, ctx, "sign in", chromedp.SendKeys(chromedp.ID("password"), "Passw0rd!x"), chromedp.Click(chromedp.ID("signin")))
-	landed(t, ctx, srv)
+	landed(t, ctx, e, a, srv, "ivy@example.com")
 }
 
 // "Forgot your password?" → code → a weak password shows the policy
@@ -205,7 +241,7 @@ func TestBrowserForgotPassword(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("password2"), "N3w-Passw0rd!"), chromedp.Click(chromedp.ID("change")))
 	waitTitle(t, ctx, "Sign in")
 	do(t, ctx, "sign in", chromedp.SendKeys(chromedp.ID("password"), "N3w-Passw0rd!"), chromedp.Click(chromedp.ID("signin")))
-	landed(t, ctx, srv)
+	landed(t, ctx, e, a, srv, "jo@example.com")
 }
 
 // Under PreventUserExistenceErrors=ENABLED an unknown name gets the same

@@ -1,7 +1,6 @@
 package hosted_test
 
 import (
-	"encoding/json"
 	"errors"
 	"html"
 	"io"
@@ -16,7 +15,7 @@ import (
 // client is a browser without a browser: a cookie jar, no automatic
 // redirects (each hop is looked at), and the last page's forms to submit.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	http *http.Client
 	base string // the domain's hosted base URL
 	// Last is the body of the last page.
@@ -122,7 +121,7 @@ func (c *client) follow(resp *http.Response) *http.Response {
 }
 
 // location is a 302's Location, or fails the test.
-func location(t *testing.T, resp *http.Response) string {
+func location(t testing.TB, resp *http.Response) string {
 	t.Helper()
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("status %d, want 302", resp.StatusCode)
@@ -158,7 +157,7 @@ func (c *client) signIn(q url.Values, user, password string) *http.Response {
 
 // callback checks that resp redirects to the callback with a code and
 // state, and returns the redirect's query.
-func callback(t *testing.T, resp *http.Response, state string) url.Values {
+func callback(t testing.TB, resp *http.Response, state string) url.Values {
 	t.Helper()
 	loc := location(t, resp)
 	u, err := url.Parse(loc)
@@ -173,31 +172,3 @@ func callback(t *testing.T, resp *http.Response, state string) url.Values {
 }
 
 func errorAs[T error](err error, target *T) bool { return errors.As(err, target) }
-
-// newestCode is the code of the newest message to username in the
-// development inbox, which lists messages newest first. (The harness's
-// inboxCode scans from the end of that list: the oldest code.)
-func newestCode(t *testing.T, e *env, poolID, username string) string {
-	t.Helper()
-	q := url.Values{"userPoolId": {poolID}, "username": {username}}
-	resp, err := http.Get(e.URL + "/_userpool/messages?" + q.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Messages []struct {
-			Code string `json:"code"`
-		} `json:"messages"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range out.Messages {
-		if m.Code != "" {
-			return m.Code
-		}
-	}
-	t.Fatalf("inbox: no code for %s", username)
-	return ""
-}

@@ -101,7 +101,7 @@ func TestSecurityHeadersAndCookies(t *testing.T) {
 // checkSecurity checks one response of c for the headers every page and
 // redirect carries, the cookie attributes, and on a page: the style nonce,
 // no script, the pool's name and a label on every input.
-func checkSecurity(t *testing.T, c *client, a *app, what string, resp *http.Response) {
+func checkSecurity(t testing.TB, c *client, a *app, what string, resp *http.Response) {
 	t.Helper()
 	h := resp.Header
 	csp := h.Get("Content-Security-Policy")
@@ -138,7 +138,7 @@ func checkSecurity(t *testing.T, c *client, a *app, what string, resp *http.Resp
 }
 
 // checkLabels: every input that is not hidden has a <label for> naming it.
-func checkLabels(t *testing.T, what, body string) {
+func checkLabels(t testing.TB, what, body string) {
 	t.Helper()
 	for _, in := range strings.Split(body, "<input ")[1:] {
 		tag := in[:strings.Index(in, ">")]

@@ -74,7 +74,7 @@ func TestSelectMfaThenSmsPage(t *testing.T) {
 
 // enrolTotp gives name a verified authenticator through the API (an access
 // token from AdminInitiateAuth) and moves the clock past the step used.
-func enrolTotp(t *testing.T, e *env, a *app, name, password string) []byte {
+func enrolTotp(t testing.TB, e *env, a *app, name, password string) []byte {
 	t.Helper()
 	ctx := t.Context()
 	auth, err := e.SDK.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &a.PoolID, ClientId: &a.ClientID,
@@ -117,13 +117,13 @@ func TestConfidentialClientPages(t *testing.T) {
 	if c.title() != "Confirm your account" || c.errorText() != "" {
 		t.Fatalf("resend: page %q, error %q", c.title(), c.errorText())
 	}
-	c.submit("confirmUser", map[string]string{"code": newestCode(t, e, a.PoolID, "lee@example.com")})
+	c.submit("confirmUser", map[string]string{"code": e.inboxCode(a.PoolID, "lee@example.com")})
 	if c.title() != "Sign in" || c.errorText() != "" {
 		t.Fatalf("confirm: page %q, error %q", c.title(), c.errorText())
 	}
 	c.get("/forgotPassword?" + authorizeQuery(a).Encode())
 	c.submit("forgotPassword", map[string]string{"username": "lee@example.com"})
-	c.submit("confirmForgotPassword", map[string]string{"code": newestCode(t, e, a.PoolID, "lee@example.com"),
+	c.submit("confirmForgotPassword", map[string]string{"code": e.inboxCode(a.PoolID, "lee@example.com"),
 		"password": "N3w-Passw0rd!", "password2": "N3w-Passw0rd!"})
 	if c.title() != "Sign in" || c.errorText() != "" {
 		t.Fatalf("reset: page %q, error %q", c.title(), c.errorText())

@@ -41,6 +41,18 @@ func (f *flow) secretHash(username string) (string, bool) {
 	return h, true
 }
 
+// beginNamed begins a POST of a page that names a user (confirm, resend,
+// forgot, confirm forgot): the trimmed username and the SECRET_HASH the
+// API operation needs for it.
+func (h *Handler) beginNamed(w http.ResponseWriter, r *http.Request) (f *flow, name, hash string, ok bool) {
+	if f, ok = h.begin(w, r); !ok {
+		return nil, "", "", false
+	}
+	name = strings.TrimSpace(r.PostFormValue("username"))
+	hash, ok = f.secretHash(name)
+	return f, name, hash, ok
+}
+
 func (h *Handler) signupPage(w http.ResponseWriter, r *http.Request) {
 	if f, ok := h.begin(w, r); ok {
 		f.signup(http.StatusOK, "", nil)
@@ -104,12 +116,7 @@ func (h *Handler) confirmUserPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) confirmUserPost(w http.ResponseWriter, r *http.Request) {
-	f, ok := h.begin(w, r)
-	if !ok {
-		return
-	}
-	name := strings.TrimSpace(r.PostFormValue("username"))
-	hash, ok := f.secretHash(name)
+	f, name, hash, ok := h.beginNamed(w, r)
 	if !ok {
 		return
 	}
@@ -124,12 +131,7 @@ func (h *Handler) confirmUserPost(w http.ResponseWriter, r *http.Request) {
 
 // resendPost is the confirmation page's "Resend code" button.
 func (h *Handler) resendPost(w http.ResponseWriter, r *http.Request) {
-	f, ok := h.begin(w, r)
-	if !ok {
-		return
-	}
-	name := strings.TrimSpace(r.PostFormValue("username"))
-	hash, ok := f.secretHash(name)
+	f, name, hash, ok := h.beginNamed(w, r)
 	if !ok {
 		return
 	}
@@ -152,12 +154,7 @@ func (h *Handler) forgotPage(w http.ResponseWriter, r *http.Request) {
 // ForgotPassword answers an unknown name as if it were known (a simulated
 // delivery), so this page answers both the same way.
 func (h *Handler) forgotPost(w http.ResponseWriter, r *http.Request) {
-	f, ok := h.begin(w, r)
-	if !ok {
-		return
-	}
-	name := strings.TrimSpace(r.PostFormValue("username"))
-	hash, ok := f.secretHash(name)
+	f, name, hash, ok := h.beginNamed(w, r)
 	if !ok {
 		return
 	}
@@ -176,19 +173,14 @@ func (h *Handler) forgotPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) confirmForgotPost(w http.ResponseWriter, r *http.Request) {
-	f, ok := h.begin(w, r)
+	f, name, hash, ok := h.beginNamed(w, r)
 	if !ok {
 		return
 	}
-	name := strings.TrimSpace(r.PostFormValue("username"))
 	p := &page{Title: "Reset your password", Username: name, Destination: r.PostFormValue("destination")}
 	pw := r.PostFormValue("password")
 	if pw != r.PostFormValue("password2") {
 		f.render(http.StatusBadRequest, "confirm_forgot", withError(p, userpool.ErrHostedPasswordsDiffer.Message))
-		return
-	}
-	hash, ok := f.secretHash(name)
-	if !ok {
 		return
 	}
 	_, err := h.svc.ConfirmForgotPassword(r.Context(), &userpool.ConfirmForgotPasswordInput{ClientId: f.req.ClientID,

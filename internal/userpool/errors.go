@@ -574,18 +574,18 @@ type OAuthError struct {
 func (e *OAuthError) Error() string { return "oauth: " + e.Code }
 
 var (
-	oauthInvalidRequest   = &OAuthError{Status: 400, Code: "invalid_request"}
+	oauthInvalidRequest   = &OAuthError{Status: 400, Code: OAuthInvalidRequest}
 	oauthInvalidClient    = &OAuthError{Status: 400, Code: "invalid_client"}
 	oauthInvalidGrant     = &OAuthError{Status: 400, Code: "invalid_grant"}
-	oauthUnauthorized     = &OAuthError{Status: 400, Code: "unauthorized_client"}
+	oauthUnauthorized     = &OAuthError{Status: 400, Code: OAuthUnauthorizedClient}
 	oauthUnsupportedGrant = &OAuthError{Status: 400, Code: "unsupported_grant_type"}
-	oauthInvalidScope     = &OAuthError{Status: 400, Code: "invalid_scope"}
+	oauthInvalidScope     = &OAuthError{Status: 400, Code: OAuthInvalidScope}
 	// Revoke endpoint: a token that is not a refresh token, and client
 	// credentials that are not valid (401 there, DOC).
 	oauthUnsupportedTokenType = &OAuthError{Status: 400, Code: "unsupported_token_type"}
 	oauthRevokeInvalidClient  = &OAuthError{Status: 401, Code: "invalid_client"}
 	// UserInfo endpoint: both descriptions are the guide's (DOC).
-	oauthUserInfoBadRequest = &OAuthError{Status: 400, Code: "invalid_request",
+	oauthUserInfoBadRequest = &OAuthError{Status: 400, Code: OAuthInvalidRequest,
 		Description: "Bad OAuth2 request at UserInfo Endpoint"}
 	oauthInvalidToken = &OAuthError{Status: 401, Code: "invalid_token",
 		Description: "Access token is expired, disabled, or deleted, or the user has globally signed out."}
