@@ -97,9 +97,11 @@ func TestResetEmailOverSMTP(t *testing.T) {
 		Username: aws.String("user0"), ConfirmationCode: aws.String(code), Password: aws.String("N3w-Passw0rd")}); err != nil {
 		t.Fatalf("the emailed code %q does not complete the reset: %v", code, err)
 	}
-	if got := scrape(t, url); !strings.Contains(got, `userpool_outbox_messages_total{event="sent",medium="EMAIL"} 1`) {
-		t.Fatalf("metrics do not count the sent email:\n%s", grepLines(got, "userpool_outbox"))
-	}
+	// The SMTP server has the message before the worker records it as
+	// sent and counts it: wait for the count, which must come.
+	waitScrape(t, url, "the sent email counted", func(m string) bool {
+		return strings.Contains(m, `userpool_outbox_messages_total{event="sent",medium="EMAIL"} 1`)
+	})
 }
 
 // TestSMTPOutageThenRecovery: messages queued while the SMTP server is down
@@ -118,11 +120,9 @@ func TestSMTPOutageThenRecovery(t *testing.T) {
 		forgot(t, sdk, clientID, fmt.Sprintf("user%d", i))
 	}
 	// Wait until deliveries have failed and been put back for a retry.
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(scrape(t, url), `event="retried"`); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no retries recorded while the server was down:\n%s", grepLines(scrape(t, url), "userpool_outbox"))
-		}
-	}
+	waitScrape(t, url, "retries recorded while the SMTP server is down", func(m string) bool {
+		return strings.Contains(m, `event="retried"`)
+	})
 	mail := smtptest.StartOn(t, addr)
 	msgs := waitMail(t, mail, 3, 15*time.Second)
 	seen := map[string]bool{}
@@ -213,6 +213,28 @@ func scrape(t *testing.T, url string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
+}
+
+// waitScrape polls the server's metrics until ok accepts them, for an
+// outcome the server records after something the test can observe (a
+// delivery worker counts a message once its outcome is committed), and
+// fails after 10 seconds showing the outbox series.
+func waitScrape(t *testing.T, url, what string, ok func(metrics string) bool) string {
+	t.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		m := scrape(t, url)
+		if ok(m) {
+			return m
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("waiting for %s:\n%s", what, grepLines(m, "userpool_outbox"))
+		}
+	}
 }
 
 func grepLines(s, substr string) string {

@@ -150,14 +150,11 @@ func TestMetricsDoNotTellUsersApart(t *testing.T) {
 			}
 			outbox := func() string { return grepLines(scrape(t, url), "userpool_outbox_messages_total{") }
 			forgot(t, sdk, clientID, "user0")
-			var real string
-			// The worker counts a sent message after delivery: poll for it.
-			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-				if real = outbox(); strings.Contains(real, `event="sent"`) || strings.Contains(real, `event="inbox"`) ||
-					strings.Contains(real, `event="dropped"`) {
-					break
-				}
-			}
+			// The worker counts a sent message after delivery: wait for it.
+			waitScrape(t, url, "the real user's message counted", func(m string) bool {
+				return strings.Contains(m, `event="sent"`) || strings.Contains(m, `event="inbox"`) || strings.Contains(m, `event="dropped"`)
+			})
+			real := outbox()
 			forgot(t, sdk, clientID, "nobody-here")
 			if got, want := outbox(), doubled(t, real); got != want {
 				t.Fatalf("after a real and an unknown user:\n%s\nwant every counter doubled:\n%s", got, want)
