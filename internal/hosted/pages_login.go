@@ -11,8 +11,9 @@ import (
 
 // The sign-in pages: /login (username and password), then the challenge
 // pages the sign-in may ask for — a new password (NEW_PASSWORD_REQUIRED),
-// an MFA code (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA) or the choice of a
-// factor (SELECT_MFA_TYPE) — all posting to /challenge with the session
+// an MFA code (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA), the choice of a
+// factor (SELECT_MFA_TYPE) or an authenticator's enrolment (MFA_SETUP,
+// pages_mfa_setup.go) — all posting to /challenge with the session
 // the previous step returned. The rules are userpool.HostedSignIn's and
 // HostedRespond's; the texts shown are the API's messages.
 
@@ -54,6 +55,10 @@ func (f *flow) step(st *userpool.HostedStep) {
 		f.complete(st.SignedIn, true)
 		return
 	}
+	if st.ChallengeName == challengeMfaSetup {
+		f.mfaSetup(st.Session)
+		return
+	}
 	p := &page{Challenge: st.ChallengeName, Session: st.Session}
 	params := st.ChallengeParameters
 	switch st.ChallengeName {
@@ -83,8 +88,17 @@ func (f *flow) challenge(status int, p *page) {
 	case "SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA":
 		p.Title = "Enter your code"
 		f.render(status, "mfa_code", p)
+	case challengeMfaSetup:
+		p.Title = "Set up an authenticator app"
+		f.render(status, "mfa_setup", p)
 	default:
-		f.fail(http.StatusBadRequest, userpool.ErrHostedMfaSetup)
+		// A challenge the pages do not answer (CUSTOM_CHALLENGE, ...),
+		// or a form naming one: the refusal's message, else ours.
+		msg := p.Error
+		if msg == "" {
+			msg = userpool.ErrHostedChallenge.Message
+		}
+		f.render(http.StatusBadRequest, "error", &page{Title: "Error", Error: msg})
 	}
 }
 
@@ -102,9 +116,9 @@ func (h *Handler) challengePost(w http.ResponseWriter, r *http.Request) {
 	// What the page showed travels back with the form, for a re-render;
 	// only display depends on it (the session decides what is accepted).
 	p := &page{Challenge: r.PostFormValue("challenge"), Session: r.PostFormValue("session"),
-		Destination: r.PostFormValue("destination"),
-		Attributes:  requiredFields(strings.Fields(r.PostFormValue("required"))),
-		Choices:     choiceFields(strings.Fields(r.PostFormValue("choices")))}
+		Destination: r.PostFormValue("destination"), Secret: r.PostFormValue("secret"), KeyURI: r.PostFormValue("key_uri"),
+		Attributes: requiredFields(strings.Fields(r.PostFormValue("required"))),
+		Choices:    choiceFields(strings.Fields(r.PostFormValue("choices")))}
 	answers := map[string]string{}
 	switch p.Challenge {
 	case "NEW_PASSWORD_REQUIRED":
@@ -119,6 +133,9 @@ func (h *Handler) challengePost(w http.ResponseWriter, r *http.Request) {
 		}
 	case "SELECT_MFA_TYPE":
 		answers["ANSWER"] = r.PostFormValue("answer")
+	case challengeMfaSetup:
+		f.mfaSetupPost(p, strings.TrimSpace(r.PostFormValue("code")))
+		return
 	default:
 		answers[codeResponse[p.Challenge]] = strings.TrimSpace(r.PostFormValue("code"))
 	}
