@@ -27,8 +27,9 @@ func requireTotp(t *testing.T, e *env, a *app) {
 }
 
 var (
-	secretRE = regexp.MustCompile(`<p class="secret" id="secret"><code>([^<]*)</code></p>`)
-	uriRE    = regexp.MustCompile(`<p class="secret" id="otpauth-uri"><code>([^<]*)</code></p>`)
+	secretRE  = regexp.MustCompile(`<p class="secret" id="secret"><code>([^<]*)</code></p>`)
+	uriRE     = regexp.MustCompile(`<p class="secret" id="otpauth-uri"><code>([^<]*)</code></p>`)
+	restartRE = regexp.MustCompile(`id="restart-link" href="([^"]+)"`)
 )
 
 // shownKey reads the setup page: the secret as shown (groups of four) and
@@ -66,6 +67,10 @@ func TestMfaSetupEnrolsAuthenticator(t *testing.T) {
 	}
 	if !strings.Contains(c.Last, `<label for="code">`) || !strings.Contains(c.Last, `name="_csrf"`) {
 		t.Fatal("setup page: no labelled code input or no CSRF field")
+	}
+	if m := restartRE.FindStringSubmatch(c.Last); m == nil ||
+		!strings.Contains(html.UnescapeString(m[1]), "/login?client_id="+a.ClientID+"&") {
+		t.Fatalf("setup page: no link back to /login for this request: %v", m)
 	}
 	grouped, uri := shownKey(t, c)
 	groups := strings.Fields(grouped)
