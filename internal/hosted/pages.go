@@ -14,7 +14,8 @@ import (
 // The hosted pages: server-rendered html/template pages with no script,
 // following Cognito's classic hosted UI ("Login endpoint"): /login,
 // /signup, /confirmUser, /forgotPassword, /confirmForgotPassword, the
-// challenge pages (new password, MFA code, MFA choice) and /error. Every
+// challenge pages (new password, MFA code, MFA choice, authenticator
+// enrolment) and /error. Every
 // form carries the /oauth2/authorize parameters, so each path ends with
 // the redirect to the app.
 
@@ -24,7 +25,7 @@ var templateFS embed.FS
 var (
 	stylesheet = template.CSS(mustRead("templates/hosted.css"))
 	pageNames  = []string{"login", "signup", "confirm_user", "forgot", "confirm_forgot", "new_password",
-		"mfa_code", "select_mfa", "error"}
+		"mfa_code", "select_mfa", "mfa_setup", "error"}
 	pageTemplates = parsePages()
 )
 
@@ -191,6 +192,7 @@ type page struct {
 	Attributes                            []field
 	Challenge, Session, Destination       string
 	Choices                               []field
+	Secret, KeyURI                        string // MFA_SETUP's authenticator key
 
 	base  string
 	oauth url.Values

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/userpool/userpool/internal/totp"
 	"golang.org/x/oauth2"
 
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -137,7 +138,7 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 // pageForms are the form that identifies each page.
 var pageForms = map[string]string{"Sign in": "login-form", "Sign up": "signup-form",
 	"Confirm your account": "confirm-form", "Forgot your password?": "forgot-form",
-	"Reset your password": "confirm-forgot-form"}
+	"Reset your password": "confirm-forgot-form", "Set up an authenticator app": "challenge-form"}
 
 // waitTitle waits for the page whose <h1> is title (by its form: polling a
 // script across a navigation loses its context).
@@ -260,4 +261,37 @@ func TestBrowserForgotPasswordUnknownUser(t *testing.T) {
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#error").length`)); err != nil || n != 0 {
 		t.Fatalf("an error line is shown (%d, %v)", n, err)
 	}
+}
+
+// MFA required, no factor yet: sign in → the authenticator enrolment page
+// → a wrong code shows the API's message → the code of the secret shown
+// → the app's callback.
+func TestBrowserMfaSetup(t *testing.T) {
+	e := newEnv(t)
+	srv := newAppServer(t)
+	a, start := e.browserApp(srv, nil, false)
+	requireTotp(t, e, a)
+	e.confirmedUser(a.PoolID, "oz@example.com", "Passw0rd!x")
+	ctx := newBrowser(t)
+	do(t, ctx, "authorize", chromedp.Navigate(start), chromedp.WaitVisible(chromedp.ID("login-form")))
+	do(t, ctx, "sign in", chromedp.SendKeys(chromedp.ID("username"), "oz@example.com"),
+		chromedp.SendKeys(chromedp.ID("password"), "Passw0rd!x"), chromedp.Click(chromedp.ID("signin")))
+	waitTitle(t, ctx, "Set up an authenticator app")
+	shown, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID("secret")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := totp.Decode(strings.ReplaceAll(shown, " ", ""))
+	if err != nil {
+		t.Fatalf("secret shown %q: %v", shown, err)
+	}
+	code := totp.Code(key, e.Clock.Now())
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	do(t, ctx, "wrong code", chromedp.SendKeys(chromedp.ID("code"), wrong), chromedp.Click(chromedp.ID("send")))
+	waitError(t, ctx, "Code mismatch and fail enable Software Token MFA")
+	do(t, ctx, "right code", chromedp.SendKeys(chromedp.ID("code"), code), chromedp.Click(chromedp.ID("send")))
+	landed(t, ctx, e, a, srv, "oz@example.com")
 }

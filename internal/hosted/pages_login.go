@@ -11,9 +11,10 @@ import (
 
 // The sign-in pages: /login (username and password), then the challenge
 // pages the sign-in may ask for — a new password (NEW_PASSWORD_REQUIRED),
-// an MFA code (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA) or the choice of a
-// factor (SELECT_MFA_TYPE) — all posting to /challenge with the session
-// the previous step returned. The rules are userpool.HostedSignIn's and
+// an MFA code (SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA), the choice of a
+// factor (SELECT_MFA_TYPE) or an authenticator's enrolment (MFA_SETUP,
+// below) — all posting to /challenge with the session the previous step
+// returned. The rules are userpool.HostedSignIn's and
 // HostedRespond's; the texts shown are the API's messages.
 
 func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -54,6 +55,10 @@ func (f *flow) step(st *userpool.HostedStep) {
 		f.complete(st.SignedIn, true)
 		return
 	}
+	if st.ChallengeName == challengeMfaSetup {
+		f.mfaSetup(st.Session)
+		return
+	}
 	p := &page{Challenge: st.ChallengeName, Session: st.Session}
 	params := st.ChallengeParameters
 	switch st.ChallengeName {
@@ -83,8 +88,17 @@ func (f *flow) challenge(status int, p *page) {
 	case "SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA":
 		p.Title = "Enter your code"
 		f.render(status, "mfa_code", p)
+	case challengeMfaSetup:
+		p.Title = "Set up an authenticator app"
+		f.render(status, "mfa_setup", p)
 	default:
-		f.fail(http.StatusBadRequest, userpool.ErrHostedMfaSetup)
+		// A challenge the pages do not answer (CUSTOM_CHALLENGE, ...),
+		// or a form naming one: the refusal's message, else ours.
+		msg := p.Error
+		if msg == "" {
+			msg = userpool.ErrHostedChallenge.Message
+		}
+		f.render(http.StatusBadRequest, "error", &page{Title: "Error", Error: msg})
 	}
 }
 
@@ -102,9 +116,9 @@ func (h *Handler) challengePost(w http.ResponseWriter, r *http.Request) {
 	// What the page showed travels back with the form, for a re-render;
 	// only display depends on it (the session decides what is accepted).
 	p := &page{Challenge: r.PostFormValue("challenge"), Session: r.PostFormValue("session"),
-		Destination: r.PostFormValue("destination"),
-		Attributes:  requiredFields(strings.Fields(r.PostFormValue("required"))),
-		Choices:     choiceFields(strings.Fields(r.PostFormValue("choices")))}
+		Destination: r.PostFormValue("destination"), Secret: r.PostFormValue("secret"), KeyURI: r.PostFormValue("key_uri"),
+		Attributes: requiredFields(strings.Fields(r.PostFormValue("required"))),
+		Choices:    choiceFields(strings.Fields(r.PostFormValue("choices")))}
 	answers := map[string]string{}
 	switch p.Challenge {
 	case "NEW_PASSWORD_REQUIRED":
@@ -119,6 +133,9 @@ func (h *Handler) challengePost(w http.ResponseWriter, r *http.Request) {
 		}
 	case "SELECT_MFA_TYPE":
 		answers["ANSWER"] = r.PostFormValue("answer")
+	case challengeMfaSetup:
+		f.mfaSetupPost(p, strings.TrimSpace(r.PostFormValue("code")))
+		return
 	default:
 		answers[codeResponse[p.Challenge]] = strings.TrimSpace(r.PostFormValue("code"))
 	}
@@ -167,4 +184,60 @@ func attributeLabel(name string) string {
 		return name
 	}
 	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// The authenticator enrolment page of an MFA_SETUP step (Cognito's managed
+// login enrols an authenticator app during sign-in when the pool requires
+// MFA and the user has none: developer guide, "TOTP software token MFA").
+// The page shows AssociateSoftwareToken's secret — as text, grouped for
+// typing, and as the otpauth:// key URI (no QR image: the pages run no
+// script and load nothing) — and posts the code to /challenge, which
+// verifies it (VerifySoftwareToken) and answers MFA_SETUP. The rules are
+// userpool.HostedAssociateSoftwareToken's and HostedVerifySoftwareToken's.
+
+const challengeMfaSetup = "MFA_SETUP"
+
+// mfaSetup starts the enrolment for an MFA_SETUP session. A pool that
+// offers no authenticator gets the API's refusal as an error page.
+func (f *flow) mfaSetup(session string) {
+	en, err := f.h.svc.HostedAssociateSoftwareToken(f.r.Context(), f.req.ClientID, session)
+	if err != nil {
+		f.fail(http.StatusBadRequest, err)
+		return
+	}
+	f.challenge(http.StatusOK, &page{Challenge: challengeMfaSetup, Session: en.Session, Secret: en.SecretCode, KeyURI: en.URI})
+}
+
+// mfaSetupPost answers the enrolment page: the code proves the secret,
+// then the session VerifySoftwareToken returned answers MFA_SETUP. A wrong
+// code shows the page again with the API's message; the session stays
+// usable (VerifySoftwareToken uses it up only on success).
+func (f *flow) mfaSetupPost(p *page, code string) {
+	ctx := f.r.Context()
+	session, err := f.h.svc.HostedVerifySoftwareToken(ctx, f.req.ClientID, p.Session, code, "")
+	if err != nil {
+		f.challenge(http.StatusBadRequest, withError(p, f.message(err)))
+		return
+	}
+	st, err := f.h.svc.HostedRespond(ctx, f.req.ClientID, challengeMfaSetup, session, nil)
+	if err != nil {
+		// The verify session is used up: this page cannot be retried,
+		// the user signs in again (and now has an authenticator).
+		f.fail(http.StatusBadRequest, err)
+		return
+	}
+	f.step(st)
+}
+
+// SecretGroups is the secret in groups of four characters, for typing it
+// into an app.
+func (p *page) SecretGroups() string {
+	var b strings.Builder
+	for i, r := range p.Secret {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -194,26 +194,3 @@ func TestHostedSessionLimits(t *testing.T) {
 		t.Fatalf("an hour-old session went to %s, want /login", loc)
 	}
 }
-
-// MFA_SETUP (MFA required, no factor yet) cannot be completed in the
-// pages: an honest error page, no redirect, no session.
-func TestMfaSetupErrorPage(t *testing.T) {
-	e := newEnv(t)
-	a := e.oauthApp(nil, nil)
-	if _, err := e.SDK.SetUserPoolMfaConfig(t.Context(), &cip.SetUserPoolMfaConfigInput{UserPoolId: &a.PoolID,
-		MfaConfiguration:              types.UserPoolMfaTypeOn,
-		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}); err != nil {
-		t.Fatal(err)
-	}
-	e.confirmedUser(a.PoolID, "oz@example.com", "Passw0rd!x")
-	c := e.client(a)
-	resp := c.signIn(authorizeQuery(a), "oz@example.com", "Passw0rd!x")
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(c.errorText(), "authenticator app") {
-		t.Fatalf("status %d, error %q, want the MFA setup error page", resp.StatusCode, c.errorText())
-	}
-	for _, ck := range resp.Cookies() {
-		if ck.Name == "userpool_session" {
-			t.Fatalf("a session cookie was set before MFA")
-		}
-	}
-}

@@ -425,13 +425,14 @@ var (
 	ErrHostedPasswordsDiffer = newErr(InvalidParameter, "Passwords do not match.")
 	// A POST without the page's CSRF token (403, nothing changed).
 	ErrHostedForbidden = newErr(ForbiddenException, "The form expired or did not come from this page. Go back and try again.")
-	// MFA_SETUP: enrolling an authenticator needs a QR code page this
-	// server does not have; the user enrolls through the API first.
-	ErrHostedMfaSetup = newErr(UnsupportedOperation, "This user must set up an authenticator app before signing in here; the hosted pages cannot enroll one.")
+	// MFA_SETUP in a pool that offers no authenticator app: SMS or email
+	// MFA needs a phone number or email the pages do not collect; the
+	// user gets one through the app (the API) first.
+	ErrHostedMfaSetup = newErr(UnsupportedOperation, "This user must add a phone number or email address for multi-factor authentication before signing in here; only an authenticator app can be set up on these pages.")
 	// Anything not a Cognito error (the text is Cognito's /error page's).
 	ErrHostedInternal = newErr(InternalError, descServerError)
 	// A challenge answered in the hosted pages that they do not offer.
-	errHostedChallenge = newErr(InvalidParameter, "This challenge cannot be answered here.")
+	ErrHostedChallenge = newErr(InvalidParameter, "This challenge cannot be answered here.")
 	// A hosted session cookie that no longer signs anyone in.
 	errHostedSession = newErr(NotAuthorized, "The sign-in session is invalid or expired.")
 )

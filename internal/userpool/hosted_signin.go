@@ -74,15 +74,13 @@ func (s *Service) HostedSignIn(ctx context.Context, clientID, username, password
 // HostedRespond) returned, with the ChallengeResponses RespondToAuthChallenge
 // takes (NEW_PASSWORD, userAttributes.*, SMS_MFA_CODE, EMAIL_OTP_CODE,
 // SOFTWARE_TOKEN_MFA_CODE, ANSWER). USERNAME comes from the session.
-// MFA_SETUP is refused: enrolling needs AssociateSoftwareToken's secret
-// shown to the user, which the pages do not offer.
+// MFA_SETUP is answered with HostedVerifySoftwareToken's session and no
+// answers (hosted_mfa_setup.go).
 func (s *Service) HostedRespond(ctx context.Context, clientID, challengeName, session string, answers map[string]string) (*HostedStep, error) {
 	switch challengeName {
-	case "NEW_PASSWORD_REQUIRED", mfaSMS, mfaEmail, mfaTOTP, challengeSelectMfa:
-	case kindMfaSetup:
-		return nil, ErrHostedMfaSetup
+	case "NEW_PASSWORD_REQUIRED", mfaSMS, mfaEmail, mfaTOTP, challengeSelectMfa, kindMfaSetup:
 	default:
-		return nil, errHostedChallenge
+		return nil, ErrHostedChallenge
 	}
 	c, err := s.hostedClient(ctx, clientID)
 	if err != nil {
