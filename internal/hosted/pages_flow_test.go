@@ -296,3 +296,39 @@ func TestSignUpConfirmSignIn(t *testing.T) {
 	}
 	callback(t, c.submit("login", map[string]string{"username": "hal@example.com", "password": "Passw0rd!x"}), "st-42")
 }
+
+// Under PreventUserExistenceErrors=ENABLED /login answers an unknown name
+// exactly as a known name with a wrong password ("Incorrect username or
+// password.", same status, same page but for the typed name and the
+// per-response tokens); without it the unknown name is the API's "User
+// does not exist.".
+func TestLoginUnknownUserSamePage(t *testing.T) {
+	e := newEnv(t)
+	enabled := e.oauthApp(nil, func(in *cip.CreateUserPoolClientInput) {
+		in.PreventUserExistenceErrors = types.PreventUserExistenceErrorTypesEnabled
+	})
+	e.confirmedUser(enabled.PoolID, "kim@example.com", "Passw0rd!x")
+	pages := map[string]string{}
+	for _, name := range []string{"kim@example.com", "nobody@example.com"} {
+		c := e.client(enabled)
+		resp := c.signIn(authorizeQuery(enabled), name, "wrong-Passw0rd!")
+		if resp.StatusCode != http.StatusBadRequest || c.errorText() != "Incorrect username or password." {
+			t.Fatalf("%s: status %d, error %q", name, resp.StatusCode, c.errorText())
+		}
+		p := strings.ReplaceAll(c.Last, name, "NAME")
+		p = strings.ReplaceAll(p, c.form("login").Get("_csrf"), "CSRF")
+		pages[name] = strings.ReplaceAll(p, between(p, `<style nonce="`, `"`), "NONCE")
+	}
+	if pages["kim@example.com"] != pages["nobody@example.com"] {
+		t.Fatalf("the pages differ:\n%s\n----\n%s", pages["kim@example.com"], pages["nobody@example.com"])
+	}
+
+	legacy := e.oauthApp(nil, func(in *cip.CreateUserPoolClientInput) {
+		in.PreventUserExistenceErrors = types.PreventUserExistenceErrorTypesLegacy
+	})
+	c := e.client(legacy)
+	if resp := c.signIn(authorizeQuery(legacy), "nobody@example.com", "wrong-Passw0rd!"); resp.StatusCode != http.StatusBadRequest ||
+		c.errorText() != "User does not exist." {
+		t.Fatalf("LEGACY unknown user: status %d, error %q", resp.StatusCode, c.errorText())
+	}
+}
