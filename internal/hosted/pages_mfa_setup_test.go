@@ -168,8 +168,12 @@ func TestHostedMfaSetupSessions(t *testing.T) {
 	})
 	requireTotp(t, e, a)
 	e.confirmedUser(a.PoolID, "oz@example.com", "Passw0rd!x")
+	// Another OAuth client of the pool (a client without OAuth is refused
+	// before any session is looked at).
 	other, err := e.SDK.CreateUserPoolClient(t.Context(), &cip.CreateUserPoolClientInput{UserPoolId: &a.PoolID,
-		ClientName: aws.String("other")})
+		ClientName: aws.String("other"), AllowedOAuthFlowsUserPoolClient: true,
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthScopes: []string{"openid"},
+		CallbackURLs: []string{callbackURL}, SupportedIdentityProviders: []string{"COGNITO"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,11 +27,18 @@ import (
 // (the lockout reset, the used challenge session, the consumed MFA code)
 // and ends in a SignedIn; /oauth2/authorize's answer mints the tokens.
 
-// hostedClient loads clientID as the hosted pages see it.
+// hostedClient loads clientID as the hosted pages see it. The pages check
+// the whole authorize request first (ParseAuthorize); this checks again
+// the one thing that makes skipping ExplicitAuthFlows and SECRET_HASH
+// legitimate — a client enabled for the OAuth flows — so that no caller
+// of the Hosted* methods can sign in through any other client.
 func (s *Service) hostedClient(ctx context.Context, clientID string) (*clientView, error) {
 	c, err := s.loadClient(ctx, s.store, clientID)
 	if err != nil {
 		return nil, err
+	}
+	if !c.doc.AllowedOAuthFlowsUserPoolClient {
+		return nil, &AuthorizeError{Code: OAuthRedirectMismatch, Description: descClientNotOAuth}
 	}
 	c.hosted = true
 	return c, nil
@@ -108,7 +115,7 @@ func (s *Service) HostedRespond(ctx context.Context, clientID, challengeName, se
 // pages call SignUp, ConfirmSignUp, ResendConfirmationCode, ForgotPassword
 // and ConfirmForgotPassword exactly as an app would.
 func (s *Service) HostedSecretHash(ctx context.Context, clientID, username string) (string, error) {
-	c, err := s.loadClient(ctx, s.store, clientID)
+	c, err := s.hostedClient(ctx, clientID) // never a hash for a client without OAuth
 	if err != nil || len(c.secrets) == 0 {
 		return "", err
 	}
