@@ -89,7 +89,19 @@ func TestImplicitGrant(t *testing.T) {
 	if got := e.userInfo(a, at); got.Status != http.StatusOK || got.str("email") != alice.Email {
 		t.Errorf("userInfo: %d %s", got.Status, got.Raw)
 	}
-	if _, err := e.SDK.GlobalSignOut(t.Context(), &cip.GlobalSignOutInput{AccessToken: aws.String(at)}); err != nil {
+	// The API's self-service operations need aws.cognito.signin.user.admin,
+	// which this token was not granted; one that was signs the user out.
+	if _, err := e.SDK.GlobalSignOut(t.Context(), &cip.GlobalSignOutInput{AccessToken: aws.String(at)}); err == nil ||
+		!strings.Contains(err.Error(), "NotAuthorizedException: Access Token does not have required scopes") {
+		t.Fatalf("GlobalSignOut without the admin scope: %v", err)
+	}
+	admin := *req
+	admin.Scopes = append([]string{"aws.cognito.signin.user.admin"}, req.Scopes...)
+	va, err := e.Svc.ImplicitGrant(t.Context(), &admin, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SDK.GlobalSignOut(t.Context(), &cip.GlobalSignOutInput{AccessToken: aws.String(va.Get("access_token"))}); err != nil {
 		t.Fatalf("GlobalSignOut: %v", err)
 	}
 	if got := e.userInfo(a, at); got.Status != http.StatusUnauthorized {

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,10 +22,27 @@ type accessContext struct {
 }
 
 // verifyAccessToken authenticates the AccessToken member of the public
-// self-service operations (GetUser, ChangePassword, ...): signature with
-// the issuing pool's key, expiry on our clock, token_use "access", and the
-// token family not revoked by GlobalSignOut/RevokeToken/AdminDisableUser.
+// self-service operations (GetUser, ChangePassword, ...): a valid access
+// token (verifyBearer) that carries the aws.cognito.signin.user.admin
+// scope. API sign-ins always grant it; a token from the OAuth endpoints
+// has it only if the app asked for it (Cognito's "Scopes": it "grants
+// access to Amazon Cognito user pools API operations that require access
+// tokens").
 func (s *Service) verifyAccessToken(ctx context.Context, now time.Time, tok string) (*accessContext, error) {
+	ac, err := s.verifyBearer(ctx, now, tok)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(strings.Fields(ac.scope), "aws.cognito.signin.user.admin") {
+		return nil, errAccessTokenScopes
+	}
+	return ac, nil
+}
+
+// verifyBearer authenticates an access token: signature with the issuing
+// pool's key, expiry on our clock, token_use "access", and the token
+// family not revoked by GlobalSignOut/RevokeToken/AdminDisableUser.
+func (s *Service) verifyBearer(ctx context.Context, now time.Time, tok string) (*accessContext, error) {
 	var claims jwt.MapClaims
 	var pool *poolView
 	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(func() time.Time { return now }),

@@ -79,6 +79,9 @@ var (
 	errInvalidAccessToken = newErr(NotAuthorized, "Invalid Access Token")
 	errAccessTokenRevoked = newErr(NotAuthorized, "Access Token has been revoked")
 	errAccessTokenExpired = newErr(NotAuthorized, "Access Token has expired")
+	// OBS (Amplify issues): an access token from the OAuth endpoints
+	// without aws.cognito.signin.user.admin calling a self-service operation.
+	errAccessTokenScopes = newErr(NotAuthorized, "Access Token does not have required scopes")
 	errInvalidRefresh     = newErr(NotAuthorized, "Invalid Refresh Token")
 	errRefreshRevoked     = newErr(NotAuthorized, "Refresh Token has been revoked")
 	errRefreshExpired     = newErr(NotAuthorized, "Refresh Token has expired")

@@ -23,7 +23,7 @@ func (s *Service) UserInfo(ctx context.Context, poolID, authorization string) (m
 	if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return nil, oauthUserInfoBadRequest
 	}
-	ac, err := s.verifyAccessToken(ctx, s.now(), tok)
+	ac, err := s.verifyBearer(ctx, s.now(), tok)
 	var ue *Error
 	if errors.As(err, &ue) {
 		return nil, oauthInvalidToken
