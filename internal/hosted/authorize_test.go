@@ -233,3 +233,39 @@ func TestAuthorizeCallbackWithQuery(t *testing.T) {
 		t.Fatalf("Location %s, want %s&code=…&state=st-42", loc, cb)
 	}
 }
+
+// prompt (Cognito's managed login, OIDC Core 3.1.2.1): none answers from
+// the session or sends the app login_required without ever showing the
+// sign-in page; login shows the sign-in page despite a session;
+// select_account and consent change nothing; anything else, or none with
+// another value, is invalid_request sent back to the app.
+func TestAuthorizePrompt(t *testing.T) {
+	e := newEnv(t)
+	a := e.oauthApp(nil, nil)
+	e.confirmedUser(a.PoolID, "pia@example.com", "Passw0rd!x")
+	c := e.client(a)
+	withPrompt := func(p string) string {
+		q := authorizeQuery(a)
+		q.Set("prompt", p)
+		return "/oauth2/authorize?" + q.Encode()
+	}
+	appError := func(path, want string) {
+		t.Helper()
+		loc, err := url.Parse(location(t, c.get(path)))
+		if err != nil || !strings.HasPrefix(loc.String(), callbackURL+"?") || loc.Query().Get("error") != want ||
+			loc.Query().Get("state") != "st-42" || loc.Query().Has("code") {
+			t.Fatalf("%s: redirected to %v, want the app with error=%s and the state", path, loc, want)
+		}
+	}
+	appError(withPrompt("none"), "login_required")
+	appError(withPrompt("none login"), "invalid_request")
+	appError(withPrompt("maybe"), "invalid_request")
+
+	callback(t, c.signIn(authorizeQuery(a), "pia@example.com", "Passw0rd!x"), "st-42")
+	callback(t, c.get(withPrompt("none")), "st-42")
+	callback(t, c.get(withPrompt("select_account consent")), "st-42")
+	loc := location(t, c.get(withPrompt("login")))
+	if !strings.Contains(loc, "/login?") || strings.Contains(loc, "prompt=") {
+		t.Fatalf("prompt=login with a session went to %s, want /login without the prompt", loc)
+	}
+}

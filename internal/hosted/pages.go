@@ -66,7 +66,7 @@ func (h *Handler) registerPages() {
 
 // oauthParams are the /oauth2/authorize parameters every page carries.
 var oauthParams = []string{"client_id", "redirect_uri", "response_type", "scope", "state", "nonce",
-	"code_challenge", "code_challenge_method", "identity_provider"}
+	"code_challenge", "code_challenge_method", "identity_provider", "prompt"}
 
 // flow is one page request: its domain and pool, the validated authorize
 // request it serves and what the page needs to render.

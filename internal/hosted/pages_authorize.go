@@ -2,6 +2,7 @@ package hosted
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 
@@ -11,14 +12,16 @@ import (
 // authorize serves GET /oauth2/authorize (Cognito developer guide,
 // "Authorize endpoint"): a request ParseAuthorize refuses is shown or sent
 // back; a browser whose hosted session is valid for the pool gets its
-// answer at once (Cognito's session cookie); any other goes to /login
-// with the same parameters.
+// answer at once (Cognito's session cookie) unless prompt=login; any other
+// goes to /login with the same parameters, or with prompt=none back to the
+// app with login_required.
 func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	f, ok := h.begin(w, r)
 	if !ok {
 		return
 	}
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	// prompt=login asks for the password whatever the session says.
+	if c, err := r.Cookie(sessionCookie); err == nil && !f.req.ForcesLogin() {
 		in, err := h.svc.OpenHostedSession(r.Context(), f.pool.PoolID, c.Value)
 		var e *userpool.Error
 		switch {
@@ -30,7 +33,15 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	http.Redirect(w, r, f.base()+"/login?"+f.oauth.Encode(), http.StatusFound)
+	if f.req.Silent() {
+		http.Redirect(w, r, userpool.LoginRequiredURL(f.req), http.StatusFound)
+		return
+	}
+	// The sign-in page serves the request without the prompt: it has
+	// been applied.
+	q := maps.Clone(f.oauth)
+	q.Del("prompt")
+	http.Redirect(w, r, f.base()+"/login?"+q.Encode(), http.StatusFound)
 }
 
 // complete ends a sign-in for the flow's authorize request: the session

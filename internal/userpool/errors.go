@@ -81,7 +81,7 @@ var (
 	errAccessTokenExpired = newErr(NotAuthorized, "Access Token has expired")
 	// OBS (Amplify issues): an access token from the OAuth endpoints
 	// without aws.cognito.signin.user.admin calling a self-service operation.
-	errAccessTokenScopes = newErr(NotAuthorized, "Access Token does not have required scopes")
+	errAccessTokenScopes  = newErr(NotAuthorized, "Access Token does not have required scopes")
 	errInvalidRefresh     = newErr(NotAuthorized, "Invalid Refresh Token")
 	errRefreshRevoked     = newErr(NotAuthorized, "Refresh Token has been revoked")
 	errRefreshExpired     = newErr(NotAuthorized, "Refresh Token has expired")
@@ -400,8 +400,12 @@ const (
 	descChallengeMalformed       = "code_challenge must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~'."
 	descChallengeMissing         = "code_challenge is required with code_challenge_method."
 	descProviderNotSupported     = "identity_provider is not supported: this user pool signs in with COGNITO only."
-	descUnknownDomainPage        = "No user pool has this domain."
-	descServerError              = "An error was encountered with the requested page."
+	descInvalidPrompt            = "prompt must be none, or any of login, select_account and consent."
+	// OIDC Core section 3.1.2.6: prompt=none and no signed-in session.
+	OAuthLoginRequired    = "login_required"
+	descLoginRequired     = "The user is not signed in and prompt=none forbids the sign-in page."
+	descUnknownDomainPage = "No user pool has this domain."
+	descServerError       = "An error was encountered with the requested page."
 )
 
 // oauthDescriptions are the texts the /error page shows for a code in its

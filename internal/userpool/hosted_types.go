@@ -50,6 +50,8 @@ type AuthorizeRequest struct {
 	Nonce               string
 	CodeChallenge       string
 	CodeChallengeMethod string // "S256" or "plain"; "" without PKCE
+	// Prompt is the OIDC prompt parameter's values (oauth_prompt.go).
+	Prompt []string
 }
 
 // AuthorizeError is an /oauth2/authorize refusal. When Redirect is false

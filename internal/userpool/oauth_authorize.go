@@ -93,6 +93,9 @@ func (c *clientView) checkAuthorize(req *AuthorizeRequest, q url.Values) (string
 	if code, desc := checkPKCE(req); code != "" {
 		return code, desc
 	}
+	if code, desc := checkPrompt(req, q.Get("prompt")); code != "" {
+		return code, desc
+	}
 	// identity_provider picks the IdP to sign in with ("For Amazon Cognito
 	// user pools, the value is COGNITO"; any other value names a social,
 	// SAML or OIDC provider, which the Authorize endpoint redirects to
