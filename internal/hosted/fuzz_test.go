@@ -65,10 +65,10 @@ func FuzzHosted(f *testing.F) {
 		if loc == "" {
 			return
 		}
-		// Into the domain itself (ServeMux's own redirect of an unclean
-		// path such as /. included), or the registered URLs.
-		if rest, ok := strings.CutPrefix(loc, strings.TrimSuffix(prefix, "/")); ok &&
-			(rest == "" || rest[0] == '/' || rest[0] == '?') {
+		// A path on this server (the domain's pages, or ServeMux's own
+		// redirect of an unclean path such as /..), never a
+		// scheme-relative //host; or the registered URLs.
+		if strings.HasPrefix(loc, "/") && !strings.HasPrefix(loc, "//") && !strings.HasPrefix(loc, "/\\") {
 			return
 		}
 		for _, ok := range []string{"https://app.example/cb?", "https://app.example/cb#"} {
