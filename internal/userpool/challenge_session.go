@@ -1,11 +1,6 @@
 package userpool
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
-	"strings"
 	"time"
 )
 
@@ -27,12 +22,8 @@ type challengeSession struct {
 	Choices []string `json:"o,omitempty"`
 }
 
-func (s *Service) sessionMAC(payload []byte) []byte {
-	m := hmac.New(sha256.New, s.sessionKey)
-	m.Write([]byte("challenge-session\x00"))
-	m.Write(payload)
-	return m.Sum(nil)
-}
+// challengeLabel is the challenge sessions' label (signed_values.go).
+const challengeLabel = "challenge-session"
 
 func (s *Service) newSession(c *clientView, username string, now time.Time) string {
 	tok, _ := s.sealSession(c, username, "", nil, now)
@@ -45,9 +36,7 @@ func (s *Service) newSession(c *clientView, username string, now time.Time) stri
 func (s *Service) sealSession(c *clientView, username, kind string, choices []string, now time.Time) (string, *challengeSession) {
 	cs := &challengeSession{Pool: c.pool.ID, Client: c.ID, Username: username, Nonce: randomToken(12),
 		Expires: now.Add(time.Duration(c.doc.AuthSessionValidity) * time.Minute).UnixMilli(), Kind: kind, Choices: choices}
-	payload, _ := json.Marshal(cs) // a struct of strings and ints always marshals
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString(payload) + "." + enc.EncodeToString(s.sessionMAC(payload)), cs
+	return s.sealSigned(challengeLabel, cs), cs
 }
 
 // openSession verifies a Session string for client c: tampered, foreign or
@@ -66,18 +55,8 @@ func (s *Service) openSession(c *clientView, tok string, now time.Time) (*challe
 // decodeSession checks a Session string's MAC and expiry, whoever it was
 // issued to.
 func (s *Service) decodeSession(tok string, now time.Time) (*challengeSession, error) {
-	enc := base64.RawURLEncoding
-	p, m, ok := strings.Cut(tok, ".")
-	if !ok {
-		return nil, errInvalidSession
-	}
-	payload, err1 := enc.DecodeString(p)
-	mac, err2 := enc.DecodeString(m)
-	if err1 != nil || err2 != nil || !hmac.Equal(mac, s.sessionMAC(payload)) {
-		return nil, errInvalidSession
-	}
 	var cs challengeSession
-	if err := json.Unmarshal(payload, &cs); err != nil {
+	if !s.openSigned(challengeLabel, tok, &cs) {
 		return nil, errInvalidSession
 	}
 	if now.UnixMilli() > cs.Expires {

@@ -2,13 +2,9 @@ package userpool
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"maps"
-	"strings"
 	"time"
 
 	"github.com/userpool/userpool/internal/store"
@@ -163,34 +159,24 @@ type hostedSession struct {
 	Expires  int64  `json:"e"`
 }
 
-func (s *Service) hostedMAC(payload []byte) []byte {
-	m := hmac.New(sha256.New, s.sessionKey)
-	m.Write([]byte("hosted-session\x00")) // never a challenge session
-	m.Write(payload)
-	return m.Sum(nil)
-}
+// hostedLabel is the hosted sessions' label (signed_values.go): never a
+// challenge session.
+const hostedLabel = "hosted-session"
 
 // SealHostedSession makes the session cookie value for in, valid one hour
 // from now on the service clock.
 func (s *Service) SealHostedSession(in *SignedIn) string {
 	hs := hostedSession{Pool: in.PoolID, Client: in.ClientID, Username: in.Username,
 		Auth: in.AuthTime.UnixMilli(), Expires: s.now().Add(hostedLifetime).UnixMilli()}
-	payload, _ := json.Marshal(hs) // strings and ints always marshal
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString(payload) + "." + enc.EncodeToString(s.hostedMAC(payload))
+	return s.sealSigned(hostedLabel, hs)
 }
 
 // OpenHostedSession checks a session cookie for poolID: authentic, of this
 // pool, unexpired, and its user still there (not a user re-created under
 // the same name since), enabled and confirmed.
 func (s *Service) OpenHostedSession(ctx context.Context, poolID, tok string) (*SignedIn, error) {
-	enc := base64.RawURLEncoding
-	p, m, _ := strings.Cut(tok, ".")
-	payload, err1 := enc.DecodeString(p)
-	mac, err2 := enc.DecodeString(m)
 	var hs hostedSession
-	if err1 != nil || err2 != nil || !hmac.Equal(mac, s.hostedMAC(payload)) || json.Unmarshal(payload, &hs) != nil ||
-		hs.Pool != poolID || s.now().UnixMilli() >= hs.Expires {
+	if !s.openSigned(hostedLabel, tok, &hs) || hs.Pool != poolID || s.now().UnixMilli() >= hs.Expires {
 		return nil, errHostedSession
 	}
 	pool, err := s.loadPool(ctx, s.store, poolID)
@@ -216,8 +202,5 @@ func (s *Service) OpenHostedSession(ctx context.Context, poolID, tok string) (*S
 // key, so that any instance of the server accepts a form another one
 // rendered, and a restart does not expire open pages.
 func (s *Service) HostedFormToken(domain, secret string) string {
-	m := hmac.New(sha256.New, s.sessionKey)
-	m.Write([]byte("hosted-csrf\x00" + domain + "\x00"))
-	m.Write([]byte(secret))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return base64.RawURLEncoding.EncodeToString(s.keyedMAC("hosted-csrf", []byte(domain+"\x00"+secret)))
 }

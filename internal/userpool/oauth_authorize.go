@@ -144,10 +144,22 @@ func checkPKCE(req *AuthorizeRequest) (string, string) {
 // the client's allowed scopes (Authorize endpoint: "If you don't request
 // any scopes, the authorization server assigns all scopes … to the client").
 func requestedScopes(c *clientView, scope string) []string {
-	if f := strings.Fields(scope); len(f) > 0 {
+	if f := scopeList(scope); len(f) > 0 {
 		return f
 	}
 	return slices.Clone(c.doc.AllowedOAuthScopes)
+}
+
+// scopeList splits a scope parameter into its scopes, each once, in the
+// order given (a scope named twice is granted once).
+func scopeList(scope string) []string {
+	var out []string
+	for _, sc := range strings.Fields(scope) {
+		if !slices.Contains(out, sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
 }
 
 // CompleteAuthorize answers req for a signed-in user: the code flow goes to

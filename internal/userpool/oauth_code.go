@@ -3,7 +3,6 @@ package userpool
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -47,9 +46,7 @@ var codeAAD = []byte("userpool oauth2 authorization code v1")
 // codeAEAD is AES-256-GCM under HMAC-SHA256(sessionKey, label): a key of
 // its own, so a code can never be confused with a challenge session.
 func (s *Service) codeAEAD() cipher.AEAD {
-	m := hmac.New(sha256.New, s.sessionKey)
-	m.Write([]byte("oauth2-authorization-code\x00"))
-	block, err := aes.NewCipher(m.Sum(nil))
+	block, err := aes.NewCipher(s.keyedMAC("oauth2-authorization-code"))
 	if err != nil {
 		panic(err) // a 32-byte key always makes a cipher
 	}

@@ -174,7 +174,7 @@ func (s *Service) clientCredentialsGrant(ctx context.Context, c *clientView, r *
 			custom = append(custom, sc)
 		}
 	}
-	scopes := strings.Fields(r.Form.Get("scope"))
+	scopes := scopeList(r.Form.Get("scope"))
 	if len(scopes) == 0 {
 		scopes = custom
 	}
@@ -186,7 +186,7 @@ func (s *Service) clientCredentialsGrant(ctx context.Context, c *clientView, r *
 	if len(scopes) == 0 {
 		return nil, oauthInvalidScope
 	}
-	return s.machineToken(ctx, c, slices.Compact(scopes))
+	return s.machineToken(ctx, c, scopes)
 }
 
 func (s *Service) machineToken(ctx context.Context, c *clientView, scopes []string) (*TokenResponse, error) {
